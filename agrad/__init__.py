@@ -1,0 +1,1 @@
+"""The ``agrad`` command line (``agrad ...`` or ``python -m agrad ...``)."""

@@ -1,0 +1,3 @@
+from agrad.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,56 @@
+"""agrad's autograd engine: ``import autograd as ag``.
+
+``ag.Scalar`` (one float, micrograd's value) and ``ag.Tensor`` (a NumPy array) share one
+backward engine. Functions take Tensors (and Scalars where that makes sense) and build the
+graph; ``loss.backward()`` fills every ``.grad``.
+"""
+
+from autograd.engine import enable_grad, is_grad_enabled, no_grad
+from autograd.gradcheck import GradcheckError, gradcheck
+from autograd.ops.broadcast import unbroadcast
+from autograd.ops.elementwise import (
+    abs,
+    add,
+    clip,
+    div,
+    exp,
+    log,
+    maximum,
+    minimum,
+    mul,
+    neg,
+    power,
+    relu,
+    sigmoid,
+    sqrt,
+    sub,
+    tanh,
+    where,
+)
+from autograd.ops.linalg import matmul
+from autograd.ops.reduce import argmax, log_softmax, logsumexp, max, mean, min, softmax, sum, var
+from autograd.ops.shape import (
+    broadcast_to,
+    concatenate,
+    expand_dims,
+    flatten,
+    getitem,
+    pad,
+    reshape,
+    split,
+    squeeze,
+    stack,
+    swapaxes,
+    transpose,
+)
+from autograd.scalar import Scalar
+from autograd.tensor import BackwardError, Tensor
+
+__all__ = [
+    "BackwardError", "GradcheckError", "Scalar", "Tensor",
+    "abs", "add", "argmax", "broadcast_to", "clip", "concatenate", "div", "enable_grad", "exp",
+    "expand_dims", "flatten", "getitem", "gradcheck", "is_grad_enabled", "log", "log_softmax",
+    "logsumexp", "matmul", "max", "maximum", "mean", "min", "minimum", "mul", "neg", "no_grad",
+    "pad", "power", "relu", "reshape", "sigmoid", "softmax", "split", "sqrt", "squeeze", "stack",
+    "sub", "sum", "swapaxes", "tanh", "transpose", "unbroadcast", "var", "where",
+]

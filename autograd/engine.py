@@ -1,0 +1,115 @@
+"""The backward engine shared by ``Scalar`` and ``Tensor``.
+
+A node is anything with
+  - ``inputs``: the nodes it was computed from (empty for a leaf),
+  - ``_backward()``: a closure that adds this node's gradient, times the local derivative,
+    into each input's gradient (the lessons' ``input.grad += ...``),
+  - ``_reset_grad()`` and ``_seed_grad(seed)``: start a pass with a clean gradient.
+
+``backward(root, seed)`` orders the graph so every node comes after its inputs, seeds the root
+and runs the closures from the root back to the leaves. The walk is iterative: a chain of
+100,000 ops needs no recursion limit.
+
+Gradient accumulation follows PyTorch: each call to ``backward`` adds into the leaves'
+``.grad`` (call ``zero_grad()`` between steps), while the gradients of intermediate nodes are
+recomputed from scratch on every pass, so calling ``backward`` twice gives leaves exactly twice
+the gradient.
+"""
+
+import contextlib
+
+_grad_enabled = True
+
+
+def is_grad_enabled():
+    """True unless inside a ``no_grad()`` block."""
+    return _grad_enabled
+
+
+class no_grad(contextlib.ContextDecorator):
+    """Context manager and decorator: ops inside record no inputs and no backward.
+
+    >>> with ag.no_grad():
+    ...     y = model(x)          # y.requires_grad is False, no graph is kept
+    """
+
+    def __enter__(self):
+        global _grad_enabled
+        self._previous = _grad_enabled
+        _grad_enabled = False
+        return self
+
+    def __exit__(self, *exc_info):
+        global _grad_enabled
+        _grad_enabled = self._previous
+        return False
+
+
+class enable_grad(contextlib.ContextDecorator):
+    """Turns recording back on inside a ``no_grad()`` block."""
+
+    def __enter__(self):
+        global _grad_enabled
+        self._previous = _grad_enabled
+        _grad_enabled = True
+        return self
+
+    def __exit__(self, *exc_info):
+        global _grad_enabled
+        _grad_enabled = self._previous
+        return False
+
+
+def topological_order(root):
+    """Every node ``root`` depends on, each listed after all of its inputs (root last).
+
+    Depth-first with an explicit stack of (node, iterator over its inputs), so the depth of
+    the graph is limited by memory, not by Python's recursion limit.
+    """
+    order = []
+    visited = {id(root)}
+    stack = [(root, iter(root.inputs))]
+    while stack:
+        node, pending_inputs = stack[-1]
+        for parent in pending_inputs:
+            if id(parent) not in visited:
+                visited.add(id(parent))
+                stack.append((parent, iter(parent.inputs)))
+                break
+        else:
+            stack.pop()
+            order.append(node)
+    return order
+
+
+def backward(root, seed):
+    """Backpropagate from ``root`` with ``d root = seed`` through the whole graph."""
+    order = topological_order(root)
+    for node in order:
+        if node.inputs:
+            node._reset_grad()
+    root._seed_grad(seed)
+    for node in reversed(order):
+        if node._grad is not None:
+            node._backward()
+
+
+# The modules whose forward is running, outermost first (set by nn.Module.__call__). Every node
+# remembers the scope it was built in, so a drawn graph can group ops by module.
+_current_scope = None
+
+
+def current_scope():
+    return _current_scope
+
+
+@contextlib.contextmanager
+def scope(owner):
+    """Nodes built inside belong to ``owner`` (nested inside the enclosing scope)."""
+    global _current_scope
+    previous = _current_scope
+    _current_scope = (previous or ()) + (owner,)
+    try:
+        yield
+    finally:
+        _current_scope = previous

@@ -1,0 +1,43 @@
+"""Matrix multiplication with NumPy's rules: 1-D, 2-D and batched (batch axes broadcast)."""
+
+import numpy as np
+
+from autograd.ops.broadcast import unbroadcast
+from autograd.tensor import Tensor, constant, make_result
+
+
+def matmul(a, b):
+    """a @ b.
+
+    a: (..., n, k) or (k,); b: (..., k, m) or (k,) -> (..., n, m), with 1-D operands' axes
+    dropped as in np.matmul. Backward: dA = dOut @ B^T and dB = A^T @ dOut, summed over any
+    batch axes that were broadcast.
+    """
+    a = a if isinstance(a, Tensor) else constant(a, like=b if isinstance(b, Tensor) else None)
+    b = b if isinstance(b, Tensor) else constant(b, like=a)
+    if a.ndim == 0 or b.ndim == 0:
+        raise ValueError(f"matmul: shapes {a.shape} and {b.shape}: 0-d operands are not allowed")
+    try:
+        value = np.matmul(a.value, b.value)
+    except ValueError:
+        raise ValueError(f"matmul: shapes {a.shape} and {b.shape} are not aligned") from None
+    out = make_result(value, "@", (a, b))
+
+    def _backward():
+        # view 1-D operands as a row (a) or a column (b) so every case is the batched one
+        a2 = a.value[None, :] if a.ndim == 1 else a.value
+        b2 = b.value[:, None] if b.ndim == 1 else b.value
+        g = out._grad
+        if b.ndim == 1:
+            g = g[..., None]
+        if a.ndim == 1:
+            g = g[..., None, :]
+        if a.requires_grad:
+            grad_a = unbroadcast(g @ np.swapaxes(b2, -1, -2), a2.shape)
+            a._accumulate(grad_a.reshape(a.shape))
+        if b.requires_grad:
+            grad_b = unbroadcast(np.swapaxes(a2, -1, -2) @ g, b2.shape)
+            b._accumulate(grad_b.reshape(b.shape))
+
+    out._backward = _backward
+    return out

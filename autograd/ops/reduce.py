@@ -1,0 +1,179 @@
+"""Reductions (sum, mean, max, min, var, logsumexp) and softmax / log_softmax.
+
+``axis`` is None (every axis), an int or a tuple; ``keepdims`` keeps reduced axes as length
+1. A reduction's backward re-inserts the reduced axes and broadcasts the gradient back over
+them (the lesson's ``np.expand_dims(output.grad, axis=axis)``).
+"""
+
+import numpy as np
+
+from autograd.ops.axes import normalize_axes, normalize_axis
+from autograd.scalar import Scalar
+from autograd.tensor import Tensor, constant, make_result
+
+
+def _input(x, axis, op):
+    """``x`` as a Tensor and its reduced axes. A Scalar is its own reduction (no axis)."""
+    if not isinstance(x, Tensor):
+        x = constant(x)
+    return x, normalize_axes(axis, x.ndim, op)
+
+
+def _scalar_reduction(x, axis, op):
+    if axis is not None:
+        raise ValueError(f"{op}: a Scalar has no axes, got axis={axis!r}")
+    return x
+
+
+def _kept(g, axes, keepdims):
+    """The output gradient with the reduced axes present again as length 1."""
+    return g if keepdims else np.expand_dims(g, axes)
+
+
+def sum(x, axis=None, keepdims=False):
+    """Sum over ``axis``. x: any shape -> x's shape without ``axis`` (or with 1s: keepdims)."""
+    if isinstance(x, Scalar):
+        return _scalar_reduction(x, axis, "sum")
+    x, axes = _input(x, axis, "sum")
+    out = make_result(np.sum(x.value, axis=axes, keepdims=keepdims), "sum", (x,))
+
+    def _backward():
+        x._accumulate(np.broadcast_to(_kept(out._grad, axes, keepdims), x.shape))
+
+    out._backward = _backward
+    return out
+
+
+def mean(x, axis=None, keepdims=False):
+    """Mean over ``axis``; each input element gets 1/count of the output gradient."""
+    if isinstance(x, Scalar):
+        return _scalar_reduction(x, axis, "mean")
+    x, axes = _input(x, axis, "mean")
+    if x.value.dtype.kind != "f":
+        x = constant(x.value.astype(np.float64))
+    count = int(np.prod([x.shape[a] for a in axes]))
+    if count == 0:
+        raise ValueError(f"mean: nothing to average over axis {axis!r} of shape {x.shape}")
+    out = make_result(np.mean(x.value, axis=axes, keepdims=keepdims), "mean", (x,))
+
+    def _backward():
+        x._accumulate(np.broadcast_to(_kept(out._grad, axes, keepdims) / count, x.shape))
+
+    out._backward = _backward
+    return out
+
+
+def max(x, axis=None, keepdims=False):
+    """Largest element over ``axis``.
+
+    Tie policy (PyTorch's ``amax``): when several elements share the maximum, the gradient is
+    split evenly among them, so ``max([1, 3, 3])`` sends 0.5 to each 3.
+    """
+    if isinstance(x, Scalar):
+        return _scalar_reduction(x, axis, "max")
+    return _extreme(x, axis, keepdims, np.max, "max")
+
+
+def min(x, axis=None, keepdims=False):
+    """Smallest element over ``axis``; ties split the gradient evenly (PyTorch's ``amin``)."""
+    if isinstance(x, Scalar):
+        return _scalar_reduction(x, axis, "min")
+    return _extreme(x, axis, keepdims, np.min, "min")
+
+
+def _extreme(x, axis, keepdims, reducer, op):
+    x, axes = _input(x, axis, op)
+    if any(x.shape[a] == 0 for a in axes):
+        raise ValueError(f"{op}: empty axis {axis!r} in shape {x.shape}")
+    out = make_result(reducer(x.value, axis=axes, keepdims=keepdims), op, (x,))
+
+    def _backward():
+        is_extreme = x.value == _kept(out.value, axes, keepdims)
+        ties = is_extreme.sum(axis=axes, keepdims=True).astype(x.dtype)
+        x._accumulate(is_extreme * (_kept(out._grad, axes, keepdims) / ties))
+
+    out._backward = _backward
+    return out
+
+
+def var(x, axis=None, keepdims=False, ddof=0):
+    """Variance over ``axis``, NumPy's definition: sum((x - mean)^2) / (count - ddof).
+
+    ddof=0 (the default) is the biased estimate BatchNorm uses; ddof=1 is torch.var's default.
+    """
+    if isinstance(x, Scalar):
+        raise TypeError("var: works on Tensors, not on a single Scalar")
+    x, axes = _input(x, axis, "var")
+    count = int(np.prod([x.shape[a] for a in axes]))
+    if count - ddof <= 0:
+        raise ValueError(f"var: {count} element(s) over axis {axis!r} with ddof={ddof}")
+    centered = x.value - np.mean(x.value, axis=axes, keepdims=True)
+    value = np.sum(centered * centered, axis=axes, keepdims=keepdims) / (count - ddof)
+    out = make_result(value, "var", (x,))
+
+    def _backward():
+        # the mean's own dependence on x cancels out: the centered values sum to zero
+        x._accumulate(_kept(out._grad, axes, keepdims) * centered * (2 / (count - ddof)))
+
+    out._backward = _backward
+    return out
+
+
+def _logsumexp_kept(values, axes):
+    """log(sum(exp(values))) over ``axes`` with keepdims, shifted by the max so that logits
+    of any magnitude stay finite."""
+    shift = np.max(values, axis=axes, keepdims=True)
+    shift = np.where(np.isfinite(shift), shift, 0)
+    return shift + np.log(np.sum(np.exp(values - shift), axis=axes, keepdims=True))
+
+
+def logsumexp(x, axis=None, keepdims=False):
+    """log(sum(exp(x))) over ``axis``, finite for logits of any size."""
+    if isinstance(x, Scalar):
+        return _scalar_reduction(x, axis, "logsumexp")
+    x, axes = _input(x, axis, "logsumexp")
+    lse = _logsumexp_kept(x.value, axes)
+    out = make_result(lse if keepdims else np.squeeze(lse, axes), "logsumexp", (x,))
+
+    def _backward():
+        x._accumulate(_kept(out._grad, axes, keepdims) * np.exp(x.value - lse))
+
+    out._backward = _backward
+    return out
+
+
+def softmax(x, axis=-1):
+    """exp(x) / sum(exp(x)) along one axis (default the last), stable for any logits."""
+    x, _ = _input(x, None, "softmax")
+    axis = normalize_axis(axis, x.ndim, "softmax")
+    shifted = np.exp(x.value - np.max(x.value, axis=axis, keepdims=True))
+    out = make_result(shifted / np.sum(shifted, axis=axis, keepdims=True), "softmax", (x,))
+
+    def _backward():
+        g, s = out._grad, out.value
+        x._accumulate(s * (g - np.sum(g * s, axis=axis, keepdims=True)))
+
+    out._backward = _backward
+    return out
+
+
+def log_softmax(x, axis=-1):
+    """x - logsumexp(x) along one axis (default the last): finite even for logits of 1e8."""
+    x, _ = _input(x, None, "log_softmax")
+    axis = normalize_axis(axis, x.ndim, "log_softmax")
+    out = make_result(x.value - _logsumexp_kept(x.value, (axis,)), "log_softmax", (x,))
+
+    def _backward():
+        g = out._grad
+        x._accumulate(g - np.exp(out.value) * np.sum(g, axis=axis, keepdims=True))
+
+    out._backward = _backward
+    return out
+
+
+def argmax(x, axis=None, keepdims=False):
+    """Index of the largest element (a plain integer array: not differentiable)."""
+    values = x.value if isinstance(x, Tensor) else np.asarray(x)
+    if axis is not None:
+        axis = normalize_axis(axis, values.ndim, "argmax")
+    return np.argmax(values, axis=axis, keepdims=keepdims)

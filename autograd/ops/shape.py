@@ -1,0 +1,242 @@
+"""Ops that move values around without arithmetic: reshape, transpose, indexing, padding,
+joining and splitting. Each backward moves the gradient back the same way in reverse.
+"""
+
+import itertools
+import numbers
+
+import numpy as np
+
+from autograd.ops.axes import normalize_axes, normalize_axis
+from autograd.ops.broadcast import unbroadcast
+from autograd.tensor import Tensor, constant, make_result
+
+
+def _as_tensor(x):
+    return x if isinstance(x, Tensor) else constant(x)
+
+
+def _shape_tuple(shape, op):
+    if isinstance(shape, numbers.Integral):
+        return (int(shape),)
+    try:
+        return tuple(int(n) for n in shape)
+    except TypeError:
+        raise ValueError(f"{op}: shape must be an int or a sequence of ints, got {shape!r}") from None
+
+
+def reshape(x, shape):
+    """The same elements in a new shape (one entry may be -1)."""
+    x = _as_tensor(x)
+    shape = _shape_tuple(shape, "reshape")
+    try:
+        value = x.value.reshape(shape)
+    except ValueError:
+        raise ValueError(f"reshape: cannot reshape shape {x.shape} into {shape}") from None
+    out = make_result(value, "reshape", (x,))
+
+    def _backward():
+        x._accumulate(out._grad.reshape(x.shape))
+
+    out._backward = _backward
+    return out
+
+
+def flatten(x, start_dim=0, end_dim=-1):
+    """Axes start_dim..end_dim merged into one (PyTorch's flatten; the defaults give 1-D)."""
+    x = _as_tensor(x)
+    if x.ndim == 0:
+        return reshape(x, (1,))
+    start = normalize_axis(start_dim, x.ndim, "flatten")
+    end = normalize_axis(end_dim, x.ndim, "flatten")
+    if start > end:
+        raise ValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim}")
+    return reshape(x, (*x.shape[:start], -1, *x.shape[end + 1:]))
+
+
+def transpose(x, axes=None):
+    """Axes permuted (reversed when ``axes`` is None), like np.transpose."""
+    x = _as_tensor(x)
+    if axes is None:
+        axes = tuple(reversed(range(x.ndim)))
+    else:
+        axes = tuple(normalize_axis(a, x.ndim, "transpose") for a in axes)
+        if sorted(axes) != list(range(x.ndim)):
+            raise ValueError(f"transpose: axes {axes} are not a permutation of {x.ndim} axes")
+    out = make_result(np.transpose(x.value, axes), "transpose", (x,))
+
+    def _backward():
+        x._accumulate(np.transpose(out._grad, np.argsort(axes)))
+
+    out._backward = _backward
+    return out
+
+
+def swapaxes(x, axis1, axis2):
+    x = _as_tensor(x)
+    axes = list(range(x.ndim))
+    a = normalize_axis(axis1, x.ndim, "swapaxes")
+    b = normalize_axis(axis2, x.ndim, "swapaxes")
+    axes[a], axes[b] = axes[b], axes[a]
+    return transpose(x, axes)
+
+
+def expand_dims(x, axis):
+    """New axes of length 1 at ``axis`` (an int or a tuple), like np.expand_dims."""
+    x = _as_tensor(x)
+    count = len(axis) if isinstance(axis, (tuple, list)) else 1
+    axes = normalize_axes(axis, x.ndim + count, "expand_dims")
+    return reshape(x, np.expand_dims(x.value, axes).shape)
+
+
+def squeeze(x, axis=None):
+    """Axes of length 1 removed (all of them, or the ones in ``axis``)."""
+    x = _as_tensor(x)
+    if axis is None:
+        axes = tuple(i for i, n in enumerate(x.shape) if n == 1)
+    else:
+        axes = normalize_axes(axis, x.ndim, "squeeze")
+        for a in axes:
+            if x.shape[a] != 1:
+                raise ValueError(f"squeeze: axis {a} has length {x.shape[a]}, not 1 (shape {x.shape})")
+    return reshape(x, tuple(n for i, n in enumerate(x.shape) if i not in axes))
+
+
+def broadcast_to(x, shape):
+    """x repeated along new or length-1 axes to ``shape``; the backward sums it back."""
+    x = _as_tensor(x)
+    shape = _shape_tuple(shape, "broadcast_to")
+    try:
+        value = np.broadcast_to(x.value, shape)
+    except ValueError:
+        raise ValueError(f"broadcast_to: shape {x.shape} cannot be broadcast to {shape}") from None
+    out = make_result(value, "broadcast_to", (x,))
+
+    def _backward():
+        x._accumulate(unbroadcast(out._grad, x.shape))
+
+    out._backward = _backward
+    return out
+
+
+def _plain_index(index):
+    if isinstance(index, Tensor):
+        return index.value
+    if isinstance(index, tuple):
+        return tuple(i.value if isinstance(i, Tensor) else i for i in index)
+    if isinstance(index, list):
+        return np.asarray(index)
+    return index
+
+
+def _is_basic(index):
+    """True for ints, slices, None and Ellipsis: such an index never repeats an element."""
+    parts = index if isinstance(index, tuple) else (index,)
+    return all(
+        part is None or part is Ellipsis or isinstance(part, (slice, numbers.Integral))
+        for part in parts
+    )
+
+
+def getitem(x, index):
+    """``x[index]``: slices, ints, None, Ellipsis, integer arrays, boolean masks, tuples of
+    them. Repeated integer indices each send their gradient back (they add up, with
+    ``np.add.at``), the fix the lesson's exercise 2.2 asks for."""
+    x = _as_tensor(x)
+    index = _plain_index(index)
+    out = make_result(np.asarray(x.value[index]), "[...]", (x,))
+
+    def _backward():
+        grad = np.zeros(x.shape, dtype=out._grad.dtype)
+        if _is_basic(index):
+            grad[index] = out._grad
+        else:
+            np.add.at(grad, index, out._grad)
+        x._accumulate(grad)
+
+    out._backward = _backward
+    return out
+
+
+def pad(x, pad_width, mode="constant", constant_values=0):
+    """Constant padding, np.pad's ``pad_width``: an int, (before, after), or one pair per
+    axis. The backward crops the gradient back to x's region."""
+    x = _as_tensor(x)
+    if mode != "constant":
+        raise ValueError(f"pad: only mode='constant' is differentiable here, got {mode!r}")
+    try:
+        widths = np.broadcast_to(np.asarray(pad_width), (x.ndim, 2))
+    except ValueError:
+        raise ValueError(f"pad: pad_width {pad_width!r} does not fit a {x.ndim}-d input") from None
+    if widths.dtype.kind not in "iu" or (widths < 0).any():
+        raise ValueError(f"pad: widths must be non-negative ints, got {pad_width!r}")
+    widths = [(int(before), int(after)) for before, after in widths]
+    value = np.pad(x.value, widths, mode="constant", constant_values=constant_values)
+    out = make_result(value, "pad", (x,))
+    region = tuple(slice(before, before + n) for (before, _), n in zip(widths, x.shape, strict=True))
+
+    def _backward():
+        x._accumulate(out._grad[region])
+
+    out._backward = _backward
+    return out
+
+
+def concatenate(tensors, axis=0):
+    """Tensors joined along an existing axis (their other axes must match)."""
+    tensors = [_as_tensor(t) for t in tensors]
+    if not tensors:
+        raise ValueError("concatenate: needs at least one tensor")
+    axis = normalize_axis(axis, tensors[0].ndim, "concatenate")
+    try:
+        value = np.concatenate([t.value for t in tensors], axis=axis)
+    except ValueError:
+        shapes = ", ".join(str(t.shape) for t in tensors)
+        raise ValueError(f"concatenate: shapes {shapes} do not match off axis {axis}") from None
+    out = make_result(value, "concatenate", tuple(tensors))
+    ends = np.cumsum([t.shape[axis] for t in tensors])
+
+    def _backward():
+        pieces = np.split(out._grad, ends[:-1], axis=axis)
+        for t, piece in zip(tensors, pieces, strict=True):
+            if t.requires_grad:
+                t._accumulate(piece)
+
+    out._backward = _backward
+    return out
+
+
+def stack(tensors, axis=0):
+    """Tensors of one shape joined along a new axis."""
+    tensors = [_as_tensor(t) for t in tensors]
+    if not tensors:
+        raise ValueError("stack: needs at least one tensor")
+    shapes = {t.shape for t in tensors}
+    if len(shapes) != 1:
+        raise ValueError(f"stack: all tensors need the same shape, got {sorted(shapes)}")
+    axis = normalize_axis(axis, tensors[0].ndim + 1, "stack")
+    out = make_result(np.stack([t.value for t in tensors], axis=axis), "stack", tuple(tensors))
+
+    def _backward():
+        for i, t in enumerate(tensors):
+            if t.requires_grad:
+                t._accumulate(np.take(out._grad, i, axis=axis))
+
+    out._backward = _backward
+    return out
+
+
+def split(x, indices_or_sections, axis=0):
+    """A list of pieces along ``axis``, np.split's rules (an int must divide the length)."""
+    x = _as_tensor(x)
+    axis = normalize_axis(axis, x.ndim, "split")
+    length = x.shape[axis]
+    if isinstance(indices_or_sections, numbers.Integral):
+        sections = int(indices_or_sections)
+        if sections <= 0 or length % sections:
+            raise ValueError(f"split: {sections} sections do not divide axis {axis} of length {length}")
+        bounds = list(range(0, length + 1, length // sections))
+    else:
+        bounds = [0, *(int(i) for i in indices_or_sections), length]
+    lead = (slice(None),) * axis
+    return [getitem(x, (*lead, slice(start, stop))) for start, stop in itertools.pairwise(bounds)]

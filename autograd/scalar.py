@@ -1,0 +1,320 @@
+"""``ag.Scalar``: one Python float and its gradient, micrograd's value.
+
+Each operator builds the output node and, right below it, the closure that sends the output's
+gradient back to the inputs: the chain rule next to the arithmetic. Plain numbers mixed in
+(``2 * x``, ``1 + s``) become constant leaves, as in micrograd, so they appear in drawn graphs.
+"""
+
+import math
+import numbers
+
+import numpy as np
+
+from autograd import engine
+
+
+def _no_backward():
+    return None
+
+
+class Scalar:
+    """A differentiable Python float (double precision).
+
+    ``value`` (alias ``data``) is the number, ``grad`` the accumulated d(root)/d(self),
+    starting at 0.0. ``inputs``, ``op`` and ``label`` describe the graph.
+    """
+
+    __slots__ = ("__weakref__", "_backward", "_grad", "inputs", "label", "op", "value")
+
+    def __init__(self, value, op="", _backward=_no_backward, inputs=(), label=""):
+        if isinstance(value, Scalar):
+            value = value.value
+        elif isinstance(value, np.ndarray) and value.ndim == 0:
+            value = value.item()
+        if isinstance(value, (str, bytes)) or not isinstance(value, numbers.Real):
+            raise TypeError(
+                f"Scalar: value must be a real number, got {type(value).__name__} {value!r}"
+            )
+        self.value = float(value)
+        self._grad = 0.0
+        self._backward = _backward
+        self.inputs = tuple(inputs)
+        self.op = op
+        self.label = label
+
+    # -- gradient storage (the engine's node protocol) ------------------------------------
+    @property
+    def grad(self):
+        return self._grad
+
+    @grad.setter
+    def grad(self, value):
+        self._grad = float(value)
+
+    @property
+    def data(self):
+        """micrograd's name for ``value``."""
+        return self.value
+
+    @data.setter
+    def data(self, value):
+        self.value = float(value)
+
+    def _reset_grad(self):
+        self._grad = 0.0
+
+    def _seed_grad(self, seed):
+        self._grad += seed
+
+    def backward(self):
+        """d self / d every node below it, accumulated into their ``.grad``."""
+        engine.backward(self, 1.0)
+
+    def zero_grad(self):
+        self._grad = 0.0
+
+    # -- arithmetic ---------------------------------------------------------------------
+    def __add__(self, other):
+        other = _as_scalar(other)
+        out = Scalar(self.value + other.value, "+", inputs=(self, other))
+
+        def _backward():
+            self._grad += out._grad
+            other._grad += out._grad
+
+        out._backward = _backward
+        return out
+
+    def __sub__(self, other):
+        other = _as_scalar(other)
+        out = Scalar(self.value - other.value, "-", inputs=(self, other))
+
+        def _backward():
+            self._grad += out._grad
+            other._grad -= out._grad
+
+        out._backward = _backward
+        return out
+
+    def __mul__(self, other):
+        other = _as_scalar(other)
+        out = Scalar(self.value * other.value, "*", inputs=(self, other))
+
+        def _backward():
+            self._grad += other.value * out._grad
+            other._grad += self.value * out._grad
+
+        out._backward = _backward
+        return out
+
+    def __truediv__(self, other):
+        other = _as_scalar(other)
+        if other.value == 0.0:
+            raise ZeroDivisionError(f"Scalar division: {self.value!r} / 0.0")
+        out = Scalar(self.value / other.value, "/", inputs=(self, other))
+
+        def _backward():
+            self._grad += out._grad / other.value
+            other._grad -= out._grad * out.value / other.value
+
+        out._backward = _backward
+        return out
+
+    def __pow__(self, exponent):
+        if isinstance(exponent, Scalar) or not isinstance(exponent, numbers.Real):
+            raise TypeError(
+                f"Scalar ** exponent: the exponent must be a plain number, got "
+                f"{type(exponent).__name__} (write ag.exp(y * ag.log(x)) for x ** y)"
+            )
+        out = Scalar(self.value**exponent, f"**{exponent:g}", inputs=(self,))
+
+        def _backward():
+            self._grad += exponent * self.value ** (exponent - 1) * out._grad
+
+        out._backward = _backward
+        return out
+
+    def __rpow__(self, base):
+        if not isinstance(base, numbers.Real) or base <= 0:
+            raise ValueError(f"number ** Scalar: the base must be a positive number, got {base!r}")
+        out = Scalar(base**self.value, f"{base:g}**", inputs=(self,))
+
+        def _backward():
+            self._grad += out.value * math.log(base) * out._grad
+
+        out._backward = _backward
+        return out
+
+    def __neg__(self):
+        out = Scalar(-self.value, "neg", inputs=(self,))
+
+        def _backward():
+            self._grad -= out._grad
+
+        out._backward = _backward
+        return out
+
+    def __radd__(self, other):
+        return _as_scalar(other) + self
+
+    def __rsub__(self, other):
+        return _as_scalar(other) - self
+
+    def __rmul__(self, other):
+        return _as_scalar(other) * self
+
+    def __rtruediv__(self, other):
+        return _as_scalar(other) / self
+
+    # -- functions ----------------------------------------------------------------------
+    def exp(self):
+        out = Scalar(math.exp(self.value), "exp", inputs=(self,))
+
+        def _backward():
+            self._grad += out.value * out._grad
+
+        out._backward = _backward
+        return out
+
+    def log(self):
+        if self.value <= 0.0:
+            raise ValueError(f"Scalar.log: the value must be positive, got {self.value!r}")
+        out = Scalar(math.log(self.value), "log", inputs=(self,))
+
+        def _backward():
+            self._grad += out._grad / self.value
+
+        out._backward = _backward
+        return out
+
+    def sqrt(self):
+        if self.value < 0.0:
+            raise ValueError(f"Scalar.sqrt: the value must be >= 0, got {self.value!r}")
+        out = Scalar(math.sqrt(self.value), "sqrt", inputs=(self,))
+
+        def _backward():
+            self._grad += 0.5 / out.value * out._grad
+
+        out._backward = _backward
+        return out
+
+    def abs(self):
+        out = Scalar(abs(self.value), "abs", inputs=(self,))
+
+        def _backward():
+            sign = (self.value > 0.0) - (self.value < 0.0)
+            self._grad += sign * out._grad
+
+        out._backward = _backward
+        return out
+
+    def relu(self):
+        out = Scalar(self.value if self.value > 0.0 else 0.0, "relu", inputs=(self,))
+
+        def _backward():
+            if self.value > 0.0:
+                self._grad += out._grad
+
+        out._backward = _backward
+        return out
+
+    def tanh(self):
+        out = Scalar(math.tanh(self.value), "tanh", inputs=(self,))
+
+        def _backward():
+            self._grad += (1.0 - out.value * out.value) * out._grad
+
+        out._backward = _backward
+        return out
+
+    def sigmoid(self):
+        # the branch keeps exp() from overflowing for large |x|
+        x = self.value
+        value = 1.0 / (1.0 + math.exp(-x)) if x >= 0 else math.exp(x) / (1.0 + math.exp(x))
+        out = Scalar(value, "sigmoid", inputs=(self,))
+
+        def _backward():
+            self._grad += out.value * (1.0 - out.value) * out._grad
+
+        out._backward = _backward
+        return out
+
+    def maximum(self, other):
+        """max(self, other); at a tie each side gets half the gradient (as torch.maximum)."""
+        other = _as_scalar(other)
+        out = Scalar(max(self.value, other.value), "maximum", inputs=(self, other))
+
+        def _backward():
+            share = 0.5 if self.value == other.value else 1.0
+            if self.value >= other.value:
+                self._grad += share * out._grad
+            if other.value >= self.value:
+                other._grad += share * out._grad
+
+        out._backward = _backward
+        return out
+
+    def minimum(self, other):
+        """min(self, other); at a tie each side gets half the gradient (as torch.minimum)."""
+        other = _as_scalar(other)
+        out = Scalar(min(self.value, other.value), "minimum", inputs=(self, other))
+
+        def _backward():
+            share = 0.5 if self.value == other.value else 1.0
+            if self.value <= other.value:
+                self._grad += share * out._grad
+            if other.value <= self.value:
+                other._grad += share * out._grad
+
+        out._backward = _backward
+        return out
+
+    def clip(self, min=None, max=None):
+        """The value limited to [min, max]; the gradient passes where min <= value <= max."""
+        low = -math.inf if min is None else float(min)
+        high = math.inf if max is None else float(max)
+        out = Scalar(builtin_min(builtin_max(self.value, low), high), "clip", inputs=(self,))
+
+        def _backward():
+            if low <= self.value <= high:
+                self._grad += out._grad
+
+        out._backward = _backward
+        return out
+
+    # -- comparisons and conversions (not differentiable) --------------------------------
+    def __float__(self):
+        return self.value
+
+    def __lt__(self, other):
+        return self.value < _plain(other)
+
+    def __le__(self, other):
+        return self.value <= _plain(other)
+
+    def __gt__(self, other):
+        return self.value > _plain(other)
+
+    def __ge__(self, other):
+        return self.value >= _plain(other)
+
+    __hash__ = object.__hash__
+
+    def __repr__(self):
+        label = f", label={self.label!r}" if self.label else ""
+        return f"Scalar(value={self.value:.6g}, grad={self._grad:.6g}{label})"
+
+
+builtin_min, builtin_max = min, max
+
+
+def _plain(x):
+    return x.value if isinstance(x, Scalar) else x
+
+
+def _as_scalar(x):
+    if isinstance(x, Scalar):
+        return x
+    if isinstance(x, numbers.Real):
+        return Scalar(x)
+    raise TypeError(f"Scalar arithmetic with {type(x).__name__} {x!r} is not supported")

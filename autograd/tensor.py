@@ -1,0 +1,450 @@
+"""``ag.Tensor``: a NumPy array ``value`` and a gradient ``grad`` of the same shape and dtype.
+
+The class holds the data, the gradient storage and the operators; each operator's forward and
+backward live together in ``autograd/ops`` (elementwise, reduce, shape, linalg).
+
+Gradients are allocated lazily: ``.grad`` is a zero array until something flows in, so the
+lessons' ``input.grad += ...`` always works. The library's own ops add through
+``_accumulate``, which may keep a gradient it was handed without copying it (the gradient of an
+``a + b`` is passed on as is); such an array is never written in place, and ``.grad`` hands out
+a private copy of it.
+"""
+
+import numbers
+
+import numpy as np
+
+from autograd import engine
+
+
+class Tensor:
+    """A differentiable NumPy array.
+
+    ``Tensor(value, op="", _backward=None, inputs=[], label="", requires_grad=True)``:
+    a floating ``value`` keeps its dtype (float32 stays float32); Python numbers and lists
+    follow NumPy; integer and bool arrays never require grad. Built with ``inputs``, the tensor
+    is an op result (the lessons' way of writing an op); under ``ag.no_grad()`` it records none.
+    """
+
+    __slots__ = (
+        "__weakref__",
+        "_backward_fn",
+        "_grad",
+        "_grad_owned",
+        "inputs",
+        "label",
+        "op",
+        "requires_grad",
+        "scope",
+        "value",
+    )
+    # ndarray (op) Tensor must defer to Tensor's reflected operators, not broadcast over it
+    __array_ufunc__ = None
+
+    def __init__(self, value, op="", _backward=None, inputs=(), label="", requires_grad=True):
+        value = as_array(value, "Tensor")
+        inputs = tuple(inputs)
+        for node in inputs:
+            if not isinstance(node, Tensor):
+                raise TypeError(f"Tensor: inputs must be Tensors, got {type(node).__name__}")
+        if inputs:
+            requires_grad = (
+                requires_grad and engine.is_grad_enabled() and any(t.requires_grad for t in inputs)
+            )
+        self.value = value
+        self.requires_grad = bool(requires_grad) and value.dtype.kind == "f"
+        self.inputs = inputs if self.requires_grad else ()
+        self._grad = None
+        self._grad_owned = False
+        self._backward_fn = _backward if (self.inputs and _backward is not None) else _no_backward
+        self.op = op
+        self.label = label
+        self.scope = engine.current_scope()
+
+    # -- the closure the engine runs: kept only for nodes that need it -------------------
+    @property
+    def _backward(self):
+        return self._backward_fn
+
+    @_backward.setter
+    def _backward(self, fn):
+        if self.inputs:
+            self._backward_fn = fn
+
+    # -- gradient storage --------------------------------------------------------------
+    @property
+    def grad(self):
+        """d(root)/d(self), same shape and dtype as ``value`` (zeros before any backward)."""
+        g = self._grad
+        if g is None:
+            g = self._grad = np.zeros_like(self.value)
+            self._grad_owned = True
+        elif not self._grad_owned:
+            g = self._grad = np.array(g, dtype=self.value.dtype)
+            self._grad_owned = True
+        return g
+
+    @grad.setter
+    def grad(self, g):
+        if g is None:
+            self._grad = None
+            return
+        g = np.asarray(g.value if isinstance(g, Tensor) else g)
+        if g.shape != self.value.shape:
+            if g.ndim != 0:
+                raise ValueError(
+                    f"Tensor.grad: shape {g.shape} does not match the tensor's {self.value.shape}"
+                )
+            g = np.broadcast_to(g, self.value.shape)
+        self._grad = g.astype(self.value.dtype, copy=False)
+        self._grad_owned = False
+
+    def _accumulate(self, g):
+        """Add ``g`` (exactly this tensor's shape) into the gradient."""
+        if g.shape != self.value.shape:
+            raise RuntimeError(
+                f"backward of {self.op or 'leaf'} {self.label!r}: gradient shape {g.shape} "
+                f"does not match the tensor's shape {self.value.shape}"
+            )
+        if g.dtype != self.value.dtype:
+            g = g.astype(self.value.dtype)
+        if self._grad is None:
+            self._grad = g
+            self._grad_owned = False
+        elif self._grad_owned:
+            self._grad += g
+        else:
+            self._grad = self._grad + g
+            self._grad_owned = True
+
+    def _reset_grad(self):
+        self._grad = None
+
+    def _seed_grad(self, seed):
+        self._accumulate(seed)
+
+    def backward(self, grad=None):
+        """Backpropagate from this tensor, adding into every leaf's ``.grad``.
+
+        Without ``grad`` the tensor must hold one element (a loss); otherwise pass
+        ``grad``, an array of this tensor's shape (the vector of a vector-Jacobian product).
+        Calling it again adds again (PyTorch's rule): use ``zero_grad()`` between steps.
+        """
+        if not self.requires_grad:
+            raise BackwardError(
+                "backward: this tensor does not require grad (it was built from constants "
+                "or under no_grad)"
+            )
+        if grad is None:
+            if self.value.size != 1:
+                raise BackwardError(
+                    f"backward: grad can be implicitly created only for a single-element "
+                    f"output, this one has shape {self.value.shape}; pass grad=..."
+                )
+            seed = np.ones_like(self.value)
+        else:
+            seed = np.asarray(grad.value if isinstance(grad, Tensor) else grad)
+            if seed.shape != self.value.shape:
+                raise BackwardError(
+                    f"backward: grad has shape {seed.shape}, the output has {self.value.shape}"
+                )
+        engine.backward(self, seed)
+
+    def zero_grad(self):
+        self._grad = None
+
+    def detach(self):
+        """The same values (shared memory), cut from the graph."""
+        return Tensor(self.value, requires_grad=False, label=self.label)
+
+    # -- array-like properties -----------------------------------------------------------
+    @property
+    def data(self):
+        """PyTorch's and micrograd's name for ``value``."""
+        return self.value
+
+    @data.setter
+    def data(self, value):
+        self.value = as_array(value, "Tensor.data")
+
+    shape = property(lambda self: self.value.shape)
+    ndim = property(lambda self: self.value.ndim)
+    dtype = property(lambda self: self.value.dtype)
+    size = property(lambda self: self.value.size)
+    is_leaf = property(lambda self: not self.inputs)
+
+    def item(self):
+        if self.value.size != 1:
+            raise ValueError(f"item: only a single-element tensor has an item, shape {self.shape}")
+        return self.value.item()
+
+    def numpy(self):
+        return self.value
+
+    def tolist(self):
+        return self.value.tolist()
+
+    def __len__(self):
+        if self.value.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return len(self.value)
+
+    def __iter__(self):
+        return (self[i] for i in range(len(self)))
+
+    def __setitem__(self, index, new_value):
+        if self.inputs:
+            raise RuntimeError(
+                f"in-place assignment into the result of {self.op!r} would break its "
+                "backward; assign into a leaf tensor or build a new one"
+            )
+        self.value[_plain_index(index)] = new_value.value if isinstance(new_value, Tensor) else new_value
+
+    __hash__ = object.__hash__
+
+    def __repr__(self):
+        body = np.array2string(self.value, separator=", ", prefix="Tensor(")
+        extra = f", dtype={self.value.dtype}" if self.value.dtype != np.float64 else ""
+        if self.inputs:
+            extra += f", op={self.op!r}"
+        elif self.requires_grad:
+            extra += ", requires_grad=True"
+        if self.label:
+            extra += f", label={self.label!r}"
+        return f"Tensor({body}{extra})"
+
+    # -- operators (forward and backward of each live in autograd/ops) -------------------
+    def __add__(self, other):
+        return elementwise.add(self, other)
+
+    def __radd__(self, other):
+        return elementwise.add(other, self)
+
+    def __sub__(self, other):
+        return elementwise.sub(self, other)
+
+    def __rsub__(self, other):
+        return elementwise.sub(other, self)
+
+    def __mul__(self, other):
+        return elementwise.mul(self, other)
+
+    def __rmul__(self, other):
+        return elementwise.mul(other, self)
+
+    def __truediv__(self, other):
+        return elementwise.div(self, other)
+
+    def __rtruediv__(self, other):
+        return elementwise.div(other, self)
+
+    def __pow__(self, other):
+        return elementwise.power(self, other)
+
+    def __rpow__(self, other):
+        return elementwise.power(other, self)
+
+    def __matmul__(self, other):
+        return linalg.matmul(self, other)
+
+    def __rmatmul__(self, other):
+        return linalg.matmul(other, self)
+
+    def __neg__(self):
+        return elementwise.neg(self)
+
+    def __getitem__(self, index):
+        return shape_ops.getitem(self, index)
+
+    # comparisons are not differentiable: they return plain boolean arrays
+    def __lt__(self, other):
+        return self.value < _plain(other)
+
+    def __le__(self, other):
+        return self.value <= _plain(other)
+
+    def __gt__(self, other):
+        return self.value > _plain(other)
+
+    def __ge__(self, other):
+        return self.value >= _plain(other)
+
+    def __eq__(self, other):
+        return self.value == _plain(other)
+
+    def __ne__(self, other):
+        return self.value != _plain(other)
+
+    # -- methods for the common functions --------------------------------------------------
+    def exp(self):
+        return elementwise.exp(self)
+
+    def log(self):
+        return elementwise.log(self)
+
+    def sqrt(self):
+        return elementwise.sqrt(self)
+
+    def abs(self):
+        return elementwise.abs(self)
+
+    def tanh(self):
+        return elementwise.tanh(self)
+
+    def sigmoid(self):
+        return elementwise.sigmoid(self)
+
+    def relu(self):
+        return elementwise.relu(self)
+
+    def clip(self, min=None, max=None):
+        return elementwise.clip(self, min, max)
+
+    def astype(self, dtype):
+        return elementwise.astype(self, dtype)
+
+    def sum(self, axis=None, keepdims=False):
+        return reduce.sum(self, axis, keepdims)
+
+    def mean(self, axis=None, keepdims=False):
+        return reduce.mean(self, axis, keepdims)
+
+    def max(self, axis=None, keepdims=False):
+        return reduce.max(self, axis, keepdims)
+
+    def min(self, axis=None, keepdims=False):
+        return reduce.min(self, axis, keepdims)
+
+    def var(self, axis=None, keepdims=False, ddof=0):
+        return reduce.var(self, axis, keepdims, ddof)
+
+    def logsumexp(self, axis=None, keepdims=False):
+        return reduce.logsumexp(self, axis, keepdims)
+
+    def softmax(self, axis=-1):
+        return reduce.softmax(self, axis)
+
+    def log_softmax(self, axis=-1):
+        return reduce.log_softmax(self, axis)
+
+    def argmax(self, axis=None, keepdims=False):
+        return reduce.argmax(self, axis, keepdims)
+
+    def reshape(self, *shape):
+        return shape_ops.reshape(self, shape[0] if len(shape) == 1 else shape)
+
+    def transpose(self, *axes):
+        return shape_ops.transpose(self, axes[0] if len(axes) == 1 else (axes or None))
+
+    @property
+    def T(self):
+        return shape_ops.transpose(self)
+
+    def swapaxes(self, axis1, axis2):
+        return shape_ops.swapaxes(self, axis1, axis2)
+
+    def flatten(self, start_dim=0, end_dim=-1):
+        return shape_ops.flatten(self, start_dim, end_dim)
+
+    def squeeze(self, axis=None):
+        return shape_ops.squeeze(self, axis)
+
+    def expand_dims(self, axis):
+        return shape_ops.expand_dims(self, axis)
+
+    unsqueeze = expand_dims
+
+    def broadcast_to(self, shape):
+        return shape_ops.broadcast_to(self, shape)
+
+    def matmul(self, other):
+        return linalg.matmul(self, other)
+
+
+class BackwardError(RuntimeError, ValueError):
+    """A misuse of ``backward()``: a ValueError, and PyTorch's RuntimeError for code written
+    against torch."""
+
+
+def _no_backward():
+    return None
+
+
+def _plain(x):
+    return x.value if isinstance(x, Tensor) else x
+
+
+def _plain_index(index):
+    if isinstance(index, tuple):
+        return tuple(_plain(i) for i in index)
+    return _plain(index)
+
+
+def as_array(value, where):
+    """``value`` as a numeric ndarray (shared, not copied, when it already is one)."""
+    if isinstance(value, Tensor):
+        return value.value
+    if type(value) is not np.ndarray:
+        if isinstance(value, (str, bytes)) or (
+            not isinstance(value, (numbers.Number, list, tuple, np.generic, np.ndarray))
+        ):
+            raise TypeError(f"{where}: expected numbers or an array, got {type(value).__name__}")
+        try:
+            value = np.asarray(value)
+        except ValueError as error:  # ragged nested lists
+            raise TypeError(f"{where}: cannot make an array from {value!r}: {error}") from None
+    if value.dtype.kind not in "biuf":
+        raise TypeError(f"{where}: expected a numeric array, got dtype {value.dtype}")
+    return value
+
+
+def make_result(value, op, inputs):
+    """The output node of a library op (the fast path of ``Tensor(value, op, inputs=...)``).
+
+    It records ``inputs`` only if one of them requires grad and grad mode is on; the op then
+    attaches its closure with ``out._backward = _backward`` (ignored when nothing is recorded).
+    """
+    out = Tensor.__new__(Tensor)
+    out.value = value if type(value) is np.ndarray else np.asarray(value)
+    requires_grad = False
+    if engine._grad_enabled:
+        for node in inputs:
+            if node.requires_grad:
+                requires_grad = True
+                break
+    out.requires_grad = requires_grad
+    out.inputs = inputs if requires_grad else ()
+    out._grad = None
+    out._grad_owned = False
+    out._backward_fn = _no_backward
+    out.op = op
+    out.label = ""
+    out.scope = engine._current_scope
+    return out
+
+
+def constant(value, like=None):
+    """A Tensor that does not require grad. A Python number takes ``like``'s dtype where NumPy
+    would (so ``float32_tensor * 2.0`` stays float32)."""
+    if isinstance(value, Tensor):
+        return value
+    if like is not None and isinstance(value, (int, float)) and not isinstance(value, bool):
+        array = np.asarray(value, dtype=np.result_type(like.value, value))
+    else:
+        array = as_array(value, "constant")
+    out = Tensor.__new__(Tensor)
+    out.value = array
+    out.requires_grad = False
+    out.inputs = ()
+    out._grad = None
+    out._grad_owned = False
+    out._backward_fn = _no_backward
+    out.op = ""
+    out.label = ""
+    out.scope = None
+    return out
+
+
+# the ops build Tensors, so they are imported once the class exists
+from autograd.ops import elementwise, linalg, reduce  # noqa: E402
+from autograd.ops import shape as shape_ops  # noqa: E402
