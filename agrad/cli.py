@@ -1,26 +1,27 @@
-"""``agrad``: the command line. Each subcommand lives in its own module."""
+"""``agrad``: the command line (``agrad ...`` or ``python -m agrad ...``).
+
+Each subcommand is a module of this package with ``register(subcommands)``, which adds its
+parser and sets ``run`` (a function of the parsed arguments returning an exit code).
+"""
 
 import argparse
+import importlib
 import sys
+
+SUBCOMMAND_MODULES = ["agrad.demo", "agrad.exercises"]
 
 
 def build_parser():
     parser = argparse.ArgumentParser(prog="agrad", description="agrad: autograd and small CNNs in NumPy")
-    commands = parser.add_subparsers(dest="command", required=True)
-
-    demo = commands.add_parser("demo", help="train the lecture's Scalar ReLU net and a Tensor MLP")
-    demo.add_argument("--epochs", type=int, default=100, help="epochs of the Scalar net")
-    demo.add_argument("--seed", type=int, default=42)
+    subcommands = parser.add_subparsers(dest="command", required=True)
+    for name in SUBCOMMAND_MODULES:
+        importlib.import_module(name).register(subcommands)
     return parser
 
 
 def main(argv=None):
     args = build_parser().parse_args(argv)
-    if args.command == "demo":
-        from agrad.demo import run_demo
-
-        return run_demo(epochs=args.epochs, seed=args.seed)
-    return 2
+    return args.run(args)
 
 
 if __name__ == "__main__":

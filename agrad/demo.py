@@ -124,6 +124,13 @@ def train_tensor_mlp(epochs=20, batch_size=32, lr=0.1, seed=0, log=print):
     return accuracy
 
 
+def register(subcommands):
+    parser = subcommands.add_parser("demo", help="train the lecture's Scalar ReLU net and a Tensor MLP")
+    parser.add_argument("--epochs", type=int, default=100, help="epochs of the Scalar net")
+    parser.add_argument("--seed", type=int, default=42)
+    parser.set_defaults(run=lambda args: run_demo(epochs=args.epochs, seed=args.seed))
+
+
 def run_demo(epochs=100, seed=42):
     start = time.perf_counter()
     print("1) The lecture's 1-hidden-layer ReLU net, trained with ag.Scalar (n_hidden=20, 100 points)")
