@@ -2,13 +2,16 @@
 VENV   := .venv
 PYTHON := $(VENV)/bin/python
 
-.PHONY: demo test lint bench clean
+.PHONY: train demo test lint bench clean
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
 	$(PYTHON) -m pip install --quiet --upgrade pip
 	$(PYTHON) -m pip install --quiet -e ".[test,torch]"
 	touch $@
+
+train: $(VENV)/.installed
+	$(PYTHON) -m agrad train
 
 demo: $(VENV)/.installed
 	$(PYTHON) -m agrad demo

@@ -10,10 +10,10 @@ Notebooks are read as JSON (the nbformat 4 layout); each output file is written 
 """
 
 import json
-import os
 import re
-import tempfile
 from pathlib import Path
+
+from agrad.files import write_json_atomically
 
 BEGIN = "### BEGIN SOLUTION"
 END = "### END SOLUTION"
@@ -71,22 +71,6 @@ def check_cells(notebook):
 def _source(cell):
     source = cell.get("source", "")
     return "".join(source) if isinstance(source, list) else source
-
-
-def write_json_atomically(path, data):
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            json.dump(data, file, indent=1, ensure_ascii=False)
-            file.write("\n")
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def write_student_versions(source_dir, out_dir):

@@ -1,0 +1,96 @@
+"""``agrad graph``: draw the computational graph of one training step.
+
+    agrad graph --model lenet5 -o lenet5.svg [--collapse-modules]
+
+Builds the model, computes the cross-entropy loss of one batch (random images and labels of
+the right shape: the graph's structure does not depend on the data), runs ``backward()`` so
+every node shows its gradient, and writes ``draw_graph(loss, params=...)`` with the
+parameters named. The format comes from the output's suffix: ``.svg`` renders without the
+system Graphviz, ``.dot``/``.gv`` is the DOT text, ``.png``/``.pdf``/... need Graphviz's ``dot``.
+"""
+
+import sys
+from pathlib import Path
+
+import graphviz
+import numpy as np
+
+import autograd as ag
+from autograd.draw import GraphRenderError, GraphvizNotFoundError, draw_graph
+from autograd.draw.render import write_atomically
+
+
+def _lenet5(batch_size, rng):
+    """LeNet-5 on (N, 1, 28, 28) images (MNIST-sized), 10 classes."""
+    import nn
+
+    model = nn.LeNet5()
+    images = rng.standard_normal((batch_size, 1, 28, 28)).astype(np.float32)
+    return model, images, rng.integers(0, 10, batch_size)
+
+
+MODELS = {"lenet5": _lenet5}
+
+
+def register(subcommands):
+    parser = subcommands.add_parser(
+        "graph", help="draw the computational graph of one training step (SVG works without Graphviz)",
+        description="Draw the graph of one training step (loss of one batch) with parameters named.")
+    parser.add_argument("--model", choices=sorted(MODELS), default="lenet5", help="the model to draw")
+    parser.add_argument("-o", "--output", required=True, type=Path,
+                        help="the file to write; its suffix picks the format: .svg (no Graphviz needed), "
+                             ".dot/.gv (DOT text), .png/.pdf/... (need the system Graphviz)")
+    parser.add_argument("--collapse-modules", action="store_true", help="draw each layer call as one node")
+    parser.add_argument("--batch-size", type=int, default=8, help="images in the batch (default 8)")
+    parser.add_argument("--max-nodes", type=int, default=300,
+                        help="above this many nodes the drawing is summarised (default 300)")
+    parser.add_argument("--rankdir", choices=["TB", "LR"], default="TB", help="top-down (TB) or left-right (LR)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.set_defaults(run=run)
+
+
+def training_step(model_name, batch_size=8, seed=0):
+    """(model, loss) after one forward and backward pass on a random batch."""
+    from nn import functional as F
+
+    if batch_size < 1:
+        raise ValueError(f"--batch-size must be >= 1, got {batch_size}")
+    model, images, labels = MODELS[model_name](batch_size, np.random.default_rng(seed))
+    logits = model(ag.Tensor(images, requires_grad=False, label="images"))
+    loss = F.cross_entropy(logits, labels)
+    loss.label = "loss"
+    loss.backward()
+    return model, loss
+
+
+def output_format(path):
+    """The Graphviz format named by ``path``'s suffix (ValueError if it names none)."""
+    suffix = path.suffix.lstrip(".").lower()
+    if suffix not in graphviz.FORMATS:
+        raise ValueError(f"cannot tell the format from {str(path)!r}; use .svg, .dot, .png, .pdf, ...")
+    return suffix
+
+
+def run(args):
+    try:
+        format = output_format(args.output)
+        if not args.output.parent.is_dir():
+            raise ValueError(f"the folder of {str(args.output)!r} does not exist")
+        model, loss = training_step(args.model, args.batch_size, args.seed)
+        drawing = draw_graph(loss, params=dict(model.named_parameters()), collapse_modules=args.collapse_modules,
+                             max_nodes=args.max_nodes, rankdir=args.rankdir)
+        data = drawing.source if format in ("dot", "gv") else drawing.pipe(format=format)
+    except (ValueError, GraphvizNotFoundError, GraphRenderError) as error:
+        print(f"agrad graph: {error}", file=sys.stderr)
+        return 1
+    try:
+        write_atomically(args.output, data)
+    except OSError as error:
+        print(f"agrad graph: cannot write {str(args.output)!r}: {error}", file=sys.stderr)
+        return 1
+    stats = drawing.stats
+    print(f"wrote {args.output}: {stats['drawn']} nodes, {stats['edges']} edges "
+          f"({stats['nodes']} values in the graph of {args.model}'s loss {loss.item():.4f})")
+    if stats["summary"]:
+        print(f"  summarised: {stats['summary']}")
+    return 0

@@ -1,0 +1,163 @@
+"""``agrad train``: train a model on a dataset, the main job.
+
+    agrad train --model lenet5 --dataset digits --epochs 10 --batch-size 64 \\
+                --optimizer adam --lr 1e-3 --seed 0 --out runs/lenet5-digits
+
+writes into ``--out``: ``metrics.json`` (one entry per epoch), ``last.npz`` (after every epoch),
+``best.npz`` (best test accuracy so far) and ``curves.png``. Every file is written atomically,
+so Ctrl-C leaves the last good checkpoint intact; ``--resume`` continues from ``last.npz`` and
+gives the same result as an uninterrupted run with the same seed.
+"""
+
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+from tqdm import tqdm
+
+import nn
+import optim
+from agrad.checkpoint import load_checkpoint, save_checkpoint
+from agrad.evaluate import evaluate
+from agrad.files import write_json_atomically
+from agrad.plots import save_curves
+from agrad.registry import MODEL_NAMES, build_model, check_model_name, load_splits
+from nn.data import DataLoader
+
+OPTIMIZERS = {"sgd": optim.SGD, "adam": optim.Adam, "adamw": optim.AdamW, "rmsprop": optim.RMSprop}
+# settings a resumed run must share with the run it continues
+RESUME_KEYS = ("model", "dataset", "batch_size", "optimizer", "lr", "momentum", "weight_decay", "seed")
+
+
+def make_optimizer(name, parameters, lr, momentum=0.0, weight_decay=0.0):
+    if name not in OPTIMIZERS:
+        raise ValueError(f"unknown optimizer {name!r}; known optimizers: {', '.join(OPTIMIZERS)}")
+    options = {"lr": lr, "weight_decay": weight_decay}
+    if name in ("sgd", "rmsprop"):
+        options["momentum"] = momentum
+    return OPTIMIZERS[name](parameters, **options)
+
+
+def train(config, progress=True, log=print):
+    """Run the training ``config`` describes (the command's options as a dict); returns the
+    per-epoch history. Raises ValueError / FileNotFoundError for bad settings or missing data."""
+    out = Path(config["out"])
+    check_model_name(config["model"])
+    train_set, test_set, normalization = load_splits(
+        config["model"], config["dataset"], config["data_dir"], config["download"]
+    )
+    config = {**config, "classes": list(train_set.classes), "normalization": normalization}
+
+    np.random.seed(config["seed"])  # initialisation (and dropout) draw from NumPy's global generator
+    model = build_model(config["model"], train_set.image_shape, len(config["classes"]))
+    optimizer = make_optimizer(config["optimizer"], model.parameters(), config["lr"],
+                               config["momentum"], config["weight_decay"])
+    loss_fn = nn.CrossEntropyLoss()
+    loader = DataLoader(train_set, batch_size=config["batch_size"], shuffle=True, seed=config["seed"])
+    test_loader = DataLoader(test_set, batch_size=512)
+
+    history, best_accuracy, start_epoch = [], -1.0, 0
+    if config["resume"]:
+        start_epoch, best_accuracy, history = _restore(out, config, model, optimizer)
+        log(f"resuming {out / 'last.npz'} after epoch {start_epoch}")
+    loader.epoch = start_epoch
+
+    for epoch in range(start_epoch, config["epochs"]):
+        started = time.perf_counter()
+        train_loss, train_accuracy = _train_one_epoch(model, loader, loss_fn, optimizer,
+                                                      f"epoch {epoch + 1}/{config['epochs']}", progress)
+        seconds = time.perf_counter() - started
+        test_loss, test_accuracy, _, _ = evaluate(model, test_loader)
+        history.append({
+            "epoch": epoch + 1, "train_loss": train_loss, "train_accuracy": train_accuracy,
+            "test_loss": test_loss, "test_accuracy": test_accuracy, "seconds": seconds,
+        })
+        log(f"epoch {epoch + 1}: train loss {train_loss:.4f} acc {train_accuracy:.4f} | "
+            f"test loss {test_loss:.4f} acc {test_accuracy:.4f} | {seconds:.2f} s")
+        write_json_atomically(out / "metrics.json", {"config": config, "epochs": history})
+        if test_accuracy > best_accuracy:
+            best_accuracy = test_accuracy
+            save_checkpoint(out / "best.npz", model, optimizer, epoch + 1, best_accuracy, config)
+        save_checkpoint(out / "last.npz", model, optimizer, epoch + 1, best_accuracy, config)
+        save_curves(history, out / "curves.png")
+    return history
+
+
+def _train_one_epoch(model, loader, loss_fn, optimizer, description, progress):
+    model.train()
+    total_loss, correct, seen = 0.0, 0, 0
+    batches = tqdm(loader, desc=description, disable=not progress, leave=False, unit="batch")
+    for x, y in batches:
+        logits = model(x)
+        loss = loss_fn(logits, y)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        total_loss += loss.item() * len(y)
+        correct += int((logits.value.argmax(axis=1) == y).sum())
+        seen += len(y)
+        batches.set_postfix(loss=f"{total_loss / seen:.4f}", acc=f"{correct / seen:.4f}")
+    return total_loss / seen, correct / seen
+
+
+def _restore(out, config, model, optimizer):
+    checkpoint_path = out / "last.npz"
+    if not checkpoint_path.exists():
+        raise FileNotFoundError(f"--resume: no checkpoint {checkpoint_path} (train without --resume first)")
+    checkpoint = load_checkpoint(checkpoint_path)
+    saved = checkpoint["config"]
+    different = [k for k in RESUME_KEYS if saved.get(k) != config.get(k)]
+    if different:
+        changes = ", ".join(f"{k}: {saved.get(k)!r} -> {config.get(k)!r}" for k in different)
+        raise ValueError(f"--resume: {checkpoint_path} was trained with other settings ({changes})")
+    model.load_state_dict(checkpoint["model_state"])
+    optimizer.load_state_dict(checkpoint["optimizer_state"])
+    np.random.set_state(checkpoint["rng_state"])
+    history = []
+    metrics_path = out / "metrics.json"
+    if metrics_path.exists():
+        history = json.loads(metrics_path.read_text())["epochs"][: checkpoint["epoch"]]
+    return checkpoint["epoch"], checkpoint["best_accuracy"], history
+
+
+def register(subcommands):
+    parser = subcommands.add_parser("train", help="train a model (default: LeNet-5 on the bundled digits)")
+    parser.add_argument("--model", default="lenet5", help=f"one of {', '.join(MODEL_NAMES)} (default lenet5)")
+    parser.add_argument("--dataset", default="digits", help="digits, mnist, fashion-mnist or cifar10 (default digits)")
+    parser.add_argument("--data-dir", default="data", help="where MNIST/Fashion-MNIST/CIFAR-10 files are")
+    parser.add_argument("--download", action="store_true", help="fetch missing dataset files")
+    parser.add_argument("--epochs", type=int, default=10)
+    parser.add_argument("--batch-size", type=int, default=64)
+    parser.add_argument("--optimizer", default="adam", help=f"one of {', '.join(OPTIMIZERS)} (default adam)")
+    parser.add_argument("--lr", type=float, default=1e-3)
+    parser.add_argument("--momentum", type=float, default=0.9, help="for sgd and rmsprop")
+    parser.add_argument("--weight-decay", type=float, default=0.0)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--out", default=None, help="run directory (default runs/MODEL-DATASET)")
+    parser.add_argument("--resume", action="store_true", help="continue from OUT/last.npz")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bars")
+    parser.set_defaults(run=run)
+
+
+def run(args):
+    config = {
+        "model": args.model, "dataset": args.dataset, "data_dir": args.data_dir, "download": args.download,
+        "epochs": args.epochs, "batch_size": args.batch_size, "optimizer": args.optimizer, "lr": args.lr,
+        "momentum": args.momentum, "weight_decay": args.weight_decay, "seed": args.seed,
+        "out": args.out or f"runs/{args.model}-{args.dataset}", "resume": args.resume,
+    }
+    try:
+        history = train(config, progress=not args.no_progress)
+    except KeyboardInterrupt:
+        print(f"\ninterrupted: the last good checkpoint is {Path(config['out']) / 'last.npz'}; "
+              "continue with --resume")
+        return 130
+    except (FileNotFoundError, ValueError) as error:
+        print(f"agrad train: {error}")
+        return 2
+    if history:
+        best = max(row["test_accuracy"] for row in history)
+        per_epoch = np.mean([row["seconds"] for row in history])
+        print(f"best test accuracy {best:.4f}; {per_epoch:.2f} s per epoch; outputs in {config['out']}")
+    return 0
