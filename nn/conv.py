@@ -1,0 +1,187 @@
+"""Convolution and pooling layers: ``Conv2d``, ``MaxPool2d``, ``AvgPool2d``.
+
+The layers hold the settings and the weights; the arithmetic (im2col + one GEMM per conv) is
+autograd's ``conv2d`` / ``max_pool2d`` / ``avg_pool2d`` ops. Like PyTorch's modules they take a
+batch x: (N, C, H, W) or a single image x: (C, H, W), which gives an output without the batch
+axis. Output size per spatial axis: floor((H + 2 padding - dilation (kernel - 1) - 1) / stride) + 1.
+"""
+
+import numbers
+
+import numpy as np
+
+from autograd.ops import shape
+from autograd.tensor import Tensor, constant
+from nn import functional as F
+from nn import init
+from nn.linear import check_size
+from nn.module import Module, cast_input
+from nn.parameter import Parameter
+
+
+def _pair(value, name, layer, minimum):
+    pair = tuple(value) if isinstance(value, (tuple, list)) else (value, value)
+    if len(pair) != 2 or not all(
+        isinstance(v, numbers.Integral) and not isinstance(v, bool) and v >= minimum for v in pair
+    ):
+        raise ValueError(f"{layer}: {name} must be an int >= {minimum} or a pair of them, got {value!r}")
+    return tuple(int(v) for v in pair)
+
+
+def _as_batch(x, layer):
+    """x as a (N, C, H, W) Tensor and whether the caller gave one unbatched (C, H, W) image."""
+    x = x if isinstance(x, Tensor) else constant(x)
+    if x.ndim == 4:
+        return x, False
+    if x.ndim == 3:
+        return shape.reshape(x, (1, *x.shape)), True
+    raise ValueError(f"{layer}: expected input (N, C, H, W) or (C, H, W), got shape {x.shape}")
+
+
+def _unbatch(y, unbatched):
+    return shape.reshape(y, y.shape[1:]) if unbatched else y
+
+
+class Conv2d(Module):
+    """2-D convolution (cross-correlation, as in every framework), PyTorch's ``nn.Conv2d``.
+
+    x: (N, in_channels, H, W) or (in_channels, H, W) -> (N, out_channels, H_out, W_out).
+    ``weight``: (out_channels, in_channels // groups, kH, kW); ``bias``: (out_channels,), both
+    U(-1/sqrt(fan_in), 1/sqrt(fan_in)) with fan_in = in_channels // groups * kH * kW; float32
+    unless ``dtype`` says otherwise, and the input is cast to the parameters' dtype.
+    ``padding`` is an int, a pair, 'valid' (none) or 'same' (output size = input size; stride 1
+    only; an even total pad puts the extra row/column at the bottom/right, as PyTorch does).
+    """
+
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1,
+                 bias=True, padding_mode="zeros", dtype=None):
+        super().__init__()
+        self.in_channels = check_size(in_channels, "in_channels", "Conv2d")
+        self.out_channels = check_size(out_channels, "out_channels", "Conv2d")
+        if isinstance(groups, bool) or not isinstance(groups, numbers.Integral) or groups < 1:
+            raise ValueError(f"Conv2d: groups must be a positive int, got {groups!r}")
+        if self.in_channels % groups or self.out_channels % groups:
+            raise ValueError(f"Conv2d: in_channels ({in_channels}) and out_channels ({out_channels}) must "
+                             f"both be divisible by groups ({groups})")
+        self.kernel_size = _pair(kernel_size, "kernel_size", "Conv2d", 1)
+        self.stride = _pair(stride, "stride", "Conv2d", 1)
+        self.dilation = _pair(dilation, "dilation", "Conv2d", 1)
+        if isinstance(padding, str):
+            if padding not in ("same", "valid"):
+                raise ValueError(f"Conv2d: padding must be 'same', 'valid', an int or a pair, got {padding!r}")
+            if padding == "same" and self.stride != (1, 1):
+                raise ValueError("Conv2d: padding='same' is not supported for strided convolutions")
+            self.padding = padding
+        else:
+            self.padding = _pair(padding, "padding", "Conv2d", 0)
+        if padding_mode != "zeros":
+            raise ValueError(f"Conv2d: only padding_mode='zeros' is supported, got {padding_mode!r}")
+        self.padding_mode = padding_mode
+        self.groups = int(groups)
+        dtype = np.dtype(np.float32 if dtype is None else dtype)
+        weight_shape = (self.out_channels, self.in_channels // self.groups, *self.kernel_size)
+        self.weight = Parameter(np.empty(weight_shape, dtype))
+        if bias:
+            self.bias = Parameter(np.empty(self.out_channels, dtype))
+        else:
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        init.kaiming_uniform_(self.weight, a=5**0.5)
+        if self.bias is not None:
+            init.default_bias_(self.bias, self.weight)
+
+    def _same_padding(self, x):
+        """'same' padding: symmetric pads go to the conv op, an odd extra row/column is added
+        to the bottom/right of x first."""
+        before, after = [], []
+        for dilation, kernel in zip(self.dilation, self.kernel_size):
+            total = dilation * (kernel - 1)
+            before.append(total // 2)
+            after.append(total - total // 2)
+        if before != after:
+            extra = [(0, 0), (0, 0)] + [(0, a - b) for a, b in zip(after, before)]
+            x = shape.pad(x, extra)
+        return x, tuple(before)
+
+    def forward(self, x):
+        x, unbatched = _as_batch(cast_input(x, self.weight.dtype), "Conv2d")
+        if x.shape[1] != self.in_channels:
+            raise ValueError(f"Conv2d: input has {x.shape[1]} channels (shape {x.shape}), "
+                             f"expected in_channels={self.in_channels}")
+        padding = self.padding
+        if padding == "valid":
+            padding = (0, 0)
+        elif padding == "same":
+            x, padding = self._same_padding(x)
+        y = F.conv2d(x, self.weight, self.bias, self.stride, padding, self.dilation, self.groups)
+        return _unbatch(y, unbatched)
+
+    def extra_repr(self):
+        text = f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}"
+        if self.padding != (0, 0):
+            text += f", padding={self.padding}"
+        if self.dilation != (1, 1):
+            text += f", dilation={self.dilation}"
+        if self.groups != 1:
+            text += f", groups={self.groups}"
+        if self.bias is None:
+            text += ", bias=False"
+        return text
+
+
+def _unsupported(layer, **settings):
+    for name, (value, default) in settings.items():
+        if value != default:
+            raise ValueError(f"{layer}: {name}={value!r} is not supported (only {name}={default!r})")
+
+
+class MaxPool2d(Module):
+    """Largest value in each window, PyTorch's ``nn.MaxPool2d`` (stride defaults to the kernel).
+
+    x: (N, C, H, W) or (C, H, W) -> (N, C, H_out, W_out); padding counts as -inf. The gradient
+    goes to the largest element of each window.
+    """
+
+    def __init__(self, kernel_size, stride=None, padding=0, dilation=1, return_indices=False, ceil_mode=False):
+        super().__init__()
+        _unsupported("MaxPool2d", dilation=(dilation, 1), return_indices=(return_indices, False),
+                     ceil_mode=(ceil_mode, False))
+        self.kernel_size = kernel_size
+        self.stride = kernel_size if stride is None else stride
+        self.padding = padding
+        self.dilation = dilation
+        self.ceil_mode = ceil_mode
+
+    def forward(self, x):
+        x, unbatched = _as_batch(x, "MaxPool2d")
+        return _unbatch(F.max_pool2d(x, self.kernel_size, self.stride, self.padding), unbatched)
+
+    def extra_repr(self):
+        return (f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}, "
+                f"dilation={self.dilation}, ceil_mode={self.ceil_mode}")
+
+
+class AvgPool2d(Module):
+    """Mean of each window, PyTorch's ``nn.AvgPool2d`` (stride defaults to the kernel; zero
+    padding counts in the mean, PyTorch's default count_include_pad=True).
+
+    x: (N, C, H, W) or (C, H, W) -> (N, C, H_out, W_out).
+    """
+
+    def __init__(self, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
+                 divisor_override=None):
+        super().__init__()
+        _unsupported("AvgPool2d", ceil_mode=(ceil_mode, False), count_include_pad=(count_include_pad, True),
+                     divisor_override=(divisor_override, None))
+        self.kernel_size = kernel_size
+        self.stride = kernel_size if stride is None else stride
+        self.padding = padding
+
+    def forward(self, x):
+        x, unbatched = _as_batch(x, "AvgPool2d")
+        return _unbatch(F.avg_pool2d(x, self.kernel_size, self.stride, self.padding), unbatched)
+
+    def extra_repr(self):
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"

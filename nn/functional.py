@@ -1,0 +1,175 @@
+"""``nn.functional``: the layers and losses as plain functions (``import nn.functional as F``).
+
+Each fused op computes its forward in NumPy and writes its backward right below it, so a layer
+is one graph node rather than a chain of small ones (fewer passes over memory, and the classic
+formulas in one place). Convolution and pooling are autograd's own ops, re-exported here.
+"""
+
+import numpy as np
+
+from autograd.ops.conv import conv2d
+from autograd.ops.elementwise import relu, sigmoid, tanh
+from autograd.ops.fold import fold, unfold
+from autograd.ops.pool import avg_pool2d, max_pool2d
+from autograd.ops.reduce import log_softmax as _log_softmax
+from autograd.ops.reduce import softmax as _softmax
+from autograd.tensor import Tensor, constant, make_result
+from nn.loss_functions import (
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    cross_entropy,
+    mse_loss,
+    nll_loss,
+)
+
+__all__ = [
+    "avg_pool2d", "batch_norm", "binary_cross_entropy", "binary_cross_entropy_with_logits", "conv2d",
+    "cross_entropy", "dropout", "fold", "linear", "log_softmax", "max_pool2d", "mse_loss", "nll_loss",
+    "relu", "sigmoid", "softmax", "tanh", "unfold",
+]
+
+
+def _as_tensor(x):
+    return x if isinstance(x, Tensor) else constant(x)
+
+
+def linear(input, weight, bias=None):
+    """y = x W^T + b.
+
+    input: (*, in_features); weight: (out_features, in_features); bias: (out_features,) or None
+    -> (*, out_features). Backward: dx = g W, dW = g^T x, db = sum of g over the leading axes.
+    """
+    x, weight = _as_tensor(input), _as_tensor(weight)
+    if weight.ndim != 2:
+        raise ValueError(f"linear: weight must be 2-D (out_features, in_features), got shape {weight.shape}")
+    if x.ndim == 0 or x.shape[-1] != weight.shape[1]:
+        raise ValueError(f"linear: input of shape {x.shape} does not end in in_features={weight.shape[1]} "
+                         f"(weight shape {weight.shape})")
+    value = x.value @ weight.value.T
+    inputs = (x, weight)
+    if bias is not None:
+        bias = _as_tensor(bias)
+        if bias.shape != (weight.shape[0],):
+            raise ValueError(f"linear: bias shape {bias.shape} should be ({weight.shape[0]},)")
+        value += bias.value
+        inputs = (x, weight, bias)
+    out = make_result(value, "linear", inputs)
+
+    def _backward():
+        g = out._grad
+        rows = g.reshape(-1, g.shape[-1])  # every leading axis acts as a batch axis
+        if x.requires_grad:
+            x._accumulate(g @ weight.value)
+        if weight.requires_grad:
+            weight._accumulate(rows.T @ x.value.reshape(-1, x.shape[-1]))
+        if bias is not None and bias.requires_grad:
+            bias._accumulate(rows.sum(axis=0))
+
+    out._backward = _backward
+    return out
+
+
+def softmax(input, dim):
+    """exp(x) / sum(exp(x)) along ``dim`` (required: PyTorch's implicit choice is deprecated)."""
+    return _softmax(input, dim)
+
+
+def log_softmax(input, dim):
+    """x - logsumexp(x) along ``dim``, finite for logits of any size."""
+    return _log_softmax(input, dim)
+
+
+def check_dropout_probability(p):
+    if isinstance(p, bool) or not isinstance(p, (int, float, np.floating)) or not 0 <= p <= 1:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p!r}")
+
+
+def dropout(input, p=0.5, training=True, inplace=False):
+    """Inverted dropout: each element is zeroed with probability p and the survivors are scaled
+    by 1/(1-p), so the expected value is unchanged and evaluation needs no rescaling.
+
+    With ``training=False`` (or p=0) the input is returned as is. ``inplace`` is accepted for
+    PyTorch compatibility and ignored (agrad never overwrites a graph value). Draws come from
+    NumPy's global generator (``np.random.seed`` makes them reproducible).
+    """
+    check_dropout_probability(p)
+    x = _as_tensor(input)
+    if not training or p == 0:
+        return x
+    keep = np.random.random_sample(x.shape) >= p
+    scale = x.dtype.type(0.0 if p == 1 else 1.0 / (1.0 - p))
+    mask = np.where(keep, scale, x.dtype.type(0))
+    out = make_result(x.value * mask, "dropout", (x,))
+
+    def _backward():
+        x._accumulate(out._grad * mask)
+
+    out._backward = _backward
+    return out
+
+
+def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1,
+               eps=1e-5):
+    """Batch normalisation over every axis but the channel axis 1.
+
+    input: (N, C) or (N, C, *spatial); running_mean, running_var: (C,) NumPy arrays or None;
+    weight, bias: (C,) or None. Training normalises with the batch mean and biased variance and
+    updates the running statistics in place: r <- (1 - momentum) r + momentum * stat, using the
+    unbiased variance (PyTorch's rule). Evaluation normalises with the running statistics.
+    Backward (training), with xhat the normalised input and dxhat = g * weight:
+    dx = (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat)) / sqrt(var + eps).
+    """
+    x = _as_tensor(input)
+    if x.ndim < 2:
+        raise ValueError(f"batch_norm: expected input (N, C) or (N, C, ...), got shape {x.shape}")
+    channels = x.shape[1]
+    axes = (0, *range(2, x.ndim))
+    stat_shape = (1, channels) + (1,) * (x.ndim - 2)
+    count = x.size // channels if channels else 0
+    if training:
+        if count <= 1:
+            raise ValueError(f"batch_norm: expected more than 1 value per channel when training, "
+                             f"got input shape {x.shape}")
+        mean = x.value.mean(axis=axes)
+        centered = x.value - mean.reshape(stat_shape)
+        var = np.mean(centered * centered, axis=axes)
+        if running_mean is not None:
+            running_mean *= 1 - momentum
+            running_mean += momentum * mean
+        if running_var is not None:
+            running_var *= 1 - momentum
+            running_var += (momentum * count / (count - 1)) * var
+    else:
+        if running_mean is None or running_var is None:
+            raise ValueError("batch_norm: evaluation (training=False) needs running_mean and running_var")
+        mean, var = running_mean, running_var
+        centered = x.value - mean.reshape(stat_shape)
+    inv_std = (1 / np.sqrt(var + eps)).astype(x.dtype, copy=False).reshape(stat_shape)
+    normalized = centered * inv_std
+    value = normalized
+    inputs = [x]
+    if weight is not None:
+        weight = _as_tensor(weight)
+        value = value * weight.value.reshape(stat_shape)
+        inputs.append(weight)
+    if bias is not None:
+        bias = _as_tensor(bias)
+        value = value + bias.value.reshape(stat_shape)
+        inputs.append(bias)
+    out = make_result(value, "batch_norm", tuple(inputs))
+
+    def _backward():
+        g = out._grad
+        if weight is not None and weight.requires_grad:
+            weight._accumulate(np.sum(g * normalized, axis=axes))
+        if bias is not None and bias.requires_grad:
+            bias._accumulate(np.sum(g, axis=axes))
+        if x.requires_grad:
+            d_normalized = g if weight is None else g * weight.value.reshape(stat_shape)
+            if training:
+                d_normalized = (d_normalized - np.mean(d_normalized, axis=axes, keepdims=True)
+                                - normalized * np.mean(d_normalized * normalized, axis=axes, keepdims=True))
+            x._accumulate(d_normalized * inv_std)
+
+    out._backward = _backward
+    return out

@@ -1,0 +1,69 @@
+"""Loss modules, PyTorch's: each stores its settings and calls the function in
+``nn.functional`` (see there for shapes and formulas). Class weights and pos_weight are
+buffers, as in torch. Call as ``loss_fn(input, target)``."""
+
+from nn import loss_functions as LF
+from nn.module import Module
+
+
+class _Loss(Module):
+    def __init__(self, reduction="mean"):
+        super().__init__()
+        LF.check_reduction(reduction, type(self).__name__)
+        self.reduction = reduction
+
+
+class _WeightedLoss(_Loss):
+    def __init__(self, weight=None, reduction="mean"):
+        super().__init__(reduction)
+        self.register_buffer("weight", weight)
+
+
+class MSELoss(_Loss):
+    """Mean squared error; input and target of one shape."""
+
+    def forward(self, input, target):
+        return LF.mse_loss(input, target, self.reduction)
+
+
+class CrossEntropyLoss(_WeightedLoss):
+    """Cross-entropy of logits (N, C) [or (N, C, *d), or (C,)] against integer class targets."""
+
+    def __init__(self, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0):
+        super().__init__(weight, reduction)
+        self.ignore_index = ignore_index
+        self.label_smoothing = label_smoothing
+
+    def forward(self, input, target):
+        return LF.cross_entropy(input, target, self.weight, self.ignore_index, self.reduction,
+                                self.label_smoothing)
+
+
+class NLLLoss(_WeightedLoss):
+    """Negative log-likelihood of log-probabilities (N, C) against integer class targets."""
+
+    def __init__(self, weight=None, ignore_index=-100, reduction="mean"):
+        super().__init__(weight, reduction)
+        self.ignore_index = ignore_index
+
+    def forward(self, input, target):
+        return LF.nll_loss(input, target, self.weight, self.ignore_index, self.reduction)
+
+
+class BCELoss(_WeightedLoss):
+    """Binary cross-entropy of probabilities in [0, 1] (logs clamped at -100)."""
+
+    def forward(self, input, target):
+        return LF.binary_cross_entropy(input, target, self.weight, self.reduction)
+
+
+class BCEWithLogitsLoss(_Loss):
+    """Binary cross-entropy computed from logits, stable for any logit size."""
+
+    def __init__(self, weight=None, reduction="mean", pos_weight=None):
+        super().__init__(reduction)
+        self.register_buffer("weight", weight)
+        self.register_buffer("pos_weight", pos_weight)
+
+    def forward(self, input, target):
+        return LF.binary_cross_entropy_with_logits(input, target, self.weight, self.reduction, self.pos_weight)

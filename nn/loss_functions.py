@@ -1,0 +1,284 @@
+"""The losses as functions (re-exported by ``nn.functional``), PyTorch's signatures.
+
+Each loss is one fused op: the forward computes the per-element losses and reduces them
+('mean' | 'sum' | 'none'); the backward, written below it, is the loss's closed-form gradient
+(softmax minus one-hot for cross-entropy, sigmoid minus target for BCE with logits), so a loss
+adds a single node to the graph. Targets are checked: a wrong shape, an out-of-range class or a
+float class target raises ValueError naming the op and the offending values.
+"""
+
+import numpy as np
+from scipy import special
+
+from autograd.tensor import Tensor, constant, make_result
+
+_REDUCTIONS = ("mean", "sum", "none")
+
+
+def _as_tensor(x):
+    return x if isinstance(x, Tensor) else constant(x)
+
+
+def check_reduction(reduction, op):
+    if reduction not in _REDUCTIONS:
+        raise ValueError(f"{op}: reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
+
+
+def _reduce(per_element, reduction, divisor):
+    if reduction == "none":
+        return per_element
+    total = np.sum(per_element)
+    if reduction == "sum":
+        return total
+    with np.errstate(invalid="ignore", divide="ignore"):  # nothing to average: NaN, as torch
+        return total / divisor
+
+
+def _upstream(g, reduction, shape, divisor):
+    """The output gradient spread over the per-element losses."""
+    if reduction == "none":
+        return g
+    if reduction == "mean":
+        with np.errstate(invalid="ignore", divide="ignore"):
+            g = g / divisor
+    return np.broadcast_to(g, shape)
+
+
+def _float_target(target, x, op):
+    """The target as a Tensor of x's shape and (unless it requires grad) x's dtype."""
+    if isinstance(target, Tensor) and target.requires_grad:
+        t = target
+    else:
+        values = target.value if isinstance(target, Tensor) else np.asarray(target)
+        if values.dtype.kind not in "biuf":
+            raise ValueError(f"{op}: target must be numeric, got dtype {values.dtype}")
+        t = constant(values.astype(x.dtype, copy=False))
+    if t.shape != x.shape:
+        raise ValueError(f"{op}: target shape {t.shape} must equal the input shape {x.shape}")
+    return t
+
+
+def _elementwise_weight(weight, x, op, name="weight"):
+    if weight is None:
+        return None
+    values = np.asarray(weight.value if isinstance(weight, Tensor) else weight, dtype=x.dtype)
+    try:
+        return np.broadcast_to(values, x.shape)
+    except ValueError:
+        raise ValueError(f"{op}: {name} of shape {values.shape} does not broadcast to the input shape "
+                         f"{x.shape}") from None
+
+
+def _check_probability_range(values, what, op):
+    outside = ~((values >= 0) & (values <= 1))
+    if outside.any():
+        position = tuple(int(i) for i in np.argwhere(outside)[0])
+        raise ValueError(f"{op}: every {what} must be between 0 and 1, got {values[position]} at "
+                         f"position {position}")
+
+
+def mse_loss(input, target, reduction="mean"):
+    """Mean squared error (x - y)^2. input, target: the same shape (a mismatch is an error, not
+    a silent broadcast). Gradient: 2 (x - y) / count for 'mean'."""
+    check_reduction(reduction, "mse_loss")
+    x = _as_tensor(input)
+    t = _float_target(target, x, "mse_loss")
+    diff = x.value - t.value
+    out = make_result(_reduce(diff * diff, reduction, x.dtype.type(diff.size)), "mse_loss", (x, t))
+
+    def _backward():
+        d = 2 * _upstream(out._grad, reduction, diff.shape, x.dtype.type(diff.size)) * diff
+        if x.requires_grad:
+            x._accumulate(d)
+        if t.requires_grad:
+            t._accumulate(-d)
+
+    out._backward = _backward
+    return out
+
+
+# -- classification: log-probabilities over the class axis 1 (axis 0 for one unbatched sample) ----
+def _class_targets(op, x, target, ignore_index):
+    """Check integer class targets for input x: (N, C, *d) -> target (N, *d); (C,) -> target ()."""
+    if x.ndim == 0:
+        raise ValueError(f"{op}: input needs a class axis, got a 0-d input")
+    values = target.value if isinstance(target, Tensor) else np.asarray(target)
+    if values.dtype.kind not in "iu":
+        hint = " (class probabilities are not supported: pass class indices)" if values.dtype.kind == "f" else ""
+        raise ValueError(f"{op}: target must hold integer class indices, got dtype {values.dtype}{hint}")
+    expected = () if x.ndim == 1 else (x.shape[0], *x.shape[2:])
+    if values.shape != expected:
+        raise ValueError(f"{op}: input of shape {x.shape} needs a target of shape {expected}, got {values.shape}")
+    classes = x.shape[0 if x.ndim == 1 else 1]
+    bad = ((values < 0) | (values >= classes)) & (values != ignore_index)
+    if bad.any():
+        position = tuple(int(i) for i in np.argwhere(bad)[0])
+        raise ValueError(f"{op}: target {int(values[position])} at position {position} is not a class index "
+                         f"in [0, {classes}) nor ignore_index={ignore_index}")
+    keep = values != ignore_index
+    return np.where(keep, values, 0), keep
+
+
+def _class_weights(weight, classes, x, op):
+    if weight is None:
+        return None
+    values = np.asarray(weight.value if isinstance(weight, Tensor) else weight, dtype=x.dtype)
+    if values.shape != (classes,):
+        raise ValueError(f"{op}: weight must have shape ({classes},), one per class, got {values.shape}")
+    return values
+
+
+def _per_class(values, class_axis, ndim):
+    """A (C,) array shaped to broadcast along the class axis of an ndim-d input."""
+    shape = [1] * ndim
+    shape[class_axis] = -1
+    return values.reshape(shape)
+
+
+def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0):
+    """Cross-entropy of logits against class indices: -log softmax(x)[y].
+
+    input: (N, C), (N, C, *d) or (C,); target: integers (N,), (N, *d) or () (array or Tensor).
+    weight: optional (C,) class weights; targets equal to ``ignore_index`` count for nothing.
+    With label_smoothing e the target is (1 - e) one-hot + e/C uniform. 'mean' divides by the
+    total weight of the counted targets (their number without ``weight``), as torch.
+    Finite for logits of any size (log-softmax is shifted by the max). Gradient: for each sample,
+    softmax(x) * sum(a) - a, where a is the target distribution times its weight.
+    """
+    op = "cross_entropy"
+    check_reduction(reduction, op)
+    if not 0 <= label_smoothing <= 1:
+        raise ValueError(f"{op}: label_smoothing must be in [0, 1], got {label_smoothing!r}")
+    x = _as_tensor(input)
+    labels, keep = _class_targets(op, x, target, ignore_index)
+    axis = 0 if x.ndim == 1 else 1
+    classes = x.shape[axis]
+    class_weight = _class_weights(weight, classes, x, op)
+    shift = np.max(x.value, axis=axis, keepdims=True)
+    shifted = x.value - np.where(np.isfinite(shift), shift, 0)
+    log_probs = shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+    labels_kept = np.expand_dims(labels, axis)
+    target_weight = keep.astype(x.dtype) if class_weight is None else class_weight[labels] * keep
+    per_element = -(1 - label_smoothing) * target_weight * np.squeeze(
+        np.take_along_axis(log_probs, labels_kept, axis), axis)
+    if label_smoothing > 0:
+        spread = log_probs if class_weight is None else log_probs * _per_class(class_weight, axis, x.ndim)
+        per_element = per_element - (label_smoothing / classes) * keep * np.sum(spread, axis=axis)
+    per_element = per_element.astype(x.dtype, copy=False)
+    divisor = x.dtype.type(np.sum(target_weight))
+    out = make_result(_reduce(per_element, reduction, divisor), op, (x,))
+
+    def _backward():
+        row = np.expand_dims(_upstream(out._grad, reduction, labels.shape, divisor) * keep, axis)
+        if label_smoothing > 0:
+            smooth = np.ones((1,) * x.ndim, x.dtype) if class_weight is None else _per_class(
+                class_weight, axis, x.ndim)
+            target_dist = np.broadcast_to((label_smoothing / classes) * smooth * row, x.shape).copy()
+        else:
+            target_dist = np.zeros(x.shape, dtype=x.dtype)
+        np.put_along_axis(target_dist, labels_kept, np.take_along_axis(target_dist, labels_kept, axis)
+                          + (1 - label_smoothing) * np.expand_dims(target_weight, axis) * row, axis)
+        total = np.sum(target_dist, axis=axis, keepdims=True)
+        x._accumulate(np.exp(log_probs) * total - target_dist)
+
+    out._backward = _backward
+    return out
+
+
+def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
+    """Negative log-likelihood: -w[y] * x[y], with x log-probabilities (e.g. log_softmax).
+
+    Shapes, ``weight``, ``ignore_index`` and 'mean' as in ``cross_entropy``.
+    """
+    op = "nll_loss"
+    check_reduction(reduction, op)
+    x = _as_tensor(input)
+    labels, keep = _class_targets(op, x, target, ignore_index)
+    axis = 0 if x.ndim == 1 else 1
+    class_weight = _class_weights(weight, x.shape[axis], x, op)
+    target_weight = keep.astype(x.dtype) if class_weight is None else class_weight[labels] * keep
+    labels_kept = np.expand_dims(labels, axis)
+    picked = np.squeeze(np.take_along_axis(x.value, labels_kept, axis), axis)
+    per_element = (-target_weight * picked).astype(x.dtype, copy=False)
+    divisor = x.dtype.type(np.sum(target_weight))
+    out = make_result(_reduce(per_element, reduction, divisor), op, (x,))
+
+    def _backward():
+        row = _upstream(out._grad, reduction, labels.shape, divisor) * target_weight
+        grad = np.zeros(x.shape, dtype=x.dtype)
+        np.put_along_axis(grad, labels_kept, np.expand_dims(-row, axis), axis)
+        x._accumulate(grad)
+
+    out._backward = _backward
+    return out
+
+
+def binary_cross_entropy(input, target, weight=None, reduction="mean"):
+    """-(y log x + (1 - y) log(1 - x)) for probabilities x in [0, 1] (e.g. after sigmoid).
+
+    input, target: the same shape, both in [0, 1]; weight: broadcasts to the input. Each log is
+    clamped at -100 (PyTorch's rule) so x = 0 or 1 gives a large finite loss. Gradient:
+    (x - y) / max(x (1 - x), 1e-12), PyTorch's clamped form.
+    """
+    op = "binary_cross_entropy"
+    check_reduction(reduction, op)
+    x = _as_tensor(input)
+    t = _float_target(target, x, op)
+    _check_probability_range(x.value, "input value", op)
+    _check_probability_range(t.value, "target value", op)
+    w = _elementwise_weight(weight, x, op)
+    with np.errstate(divide="ignore"):
+        log_x = np.maximum(np.log(x.value), -100)
+        log_1mx = np.maximum(np.log1p(-x.value), -100)
+    per_element = -(t.value * log_x + (1 - t.value) * log_1mx)
+    if w is not None:
+        per_element = per_element * w
+    out = make_result(_reduce(per_element, reduction, x.dtype.type(x.size)), op, (x, t))
+
+    def _backward():
+        g = _upstream(out._grad, reduction, x.shape, x.dtype.type(x.size))
+        if w is not None:
+            g = g * w
+        if x.requires_grad:
+            x._accumulate(g * (x.value - t.value) / np.maximum(x.value * (1 - x.value), 1e-12))
+        if t.requires_grad:
+            t._accumulate(g * (log_1mx - log_x))
+
+    out._backward = _backward
+    return out
+
+
+def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean", pos_weight=None):
+    """Binary cross-entropy of sigmoid(x) computed from the logits x, stable for any size:
+    max(x, 0) - x y + log(1 + exp(-|x|)); with pos_weight p (broadcast over the last axis):
+    (1 - y) x + (1 + (p - 1) y) softplus(-x).
+
+    input, target: the same shape, target in [0, 1]. Gradient: sigmoid(x) - y without
+    pos_weight; (1 - y) - (1 + (p - 1) y) sigmoid(-x) with it.
+    """
+    op = "binary_cross_entropy_with_logits"
+    check_reduction(reduction, op)
+    x = _as_tensor(input)
+    t = _float_target(target, x, op)
+    _check_probability_range(t.value, "target value", op)
+    w = _elementwise_weight(weight, x, op)
+    p = _elementwise_weight(pos_weight, x, op, "pos_weight")
+    softplus_neg = np.log1p(np.exp(-np.abs(x.value))) + np.maximum(-x.value, 0)
+    positive_scale = 1 if p is None else 1 + (p - 1) * t.value
+    per_element = (1 - t.value) * x.value + positive_scale * softplus_neg
+    if w is not None:
+        per_element = per_element * w
+    out = make_result(_reduce(per_element, reduction, x.dtype.type(x.size)), op, (x, t))
+
+    def _backward():
+        g = _upstream(out._grad, reduction, x.shape, x.dtype.type(x.size))
+        if w is not None:
+            g = g * w
+        if x.requires_grad:
+            x._accumulate(g * ((1 - t.value) - positive_scale * special.expit(-x.value)))
+        if t.requires_grad:
+            dt = -x.value if p is None else -x.value + (p - 1) * softplus_neg
+            t._accumulate(g * dt)
+
+    out._backward = _backward
+    return out

@@ -1,0 +1,91 @@
+"""Batch normalisation layers: ``BatchNorm1d`` and ``BatchNorm2d`` (PyTorch's semantics)."""
+
+import numpy as np
+
+from autograd.tensor import Tensor
+from nn import functional as F
+from nn.linear import check_size
+from nn.module import Module, cast_input
+from nn.parameter import Parameter
+
+
+class _BatchNorm(Module):
+    """y = (x - mean) / sqrt(var + eps) * weight + bias, per channel (axis 1).
+
+    Training uses the batch's mean and biased variance and updates the buffers
+    ``running_mean`` / ``running_var`` (unbiased variance) with ``momentum``
+    (r <- (1 - momentum) r + momentum * batch_stat; momentum=None: a cumulative average) and
+    counts ``num_batches_tracked``; eval uses the running statistics. ``affine=False`` drops
+    ``weight`` (ones) and ``bias`` (zeros), ``bias=False`` only the bias (torch 2.13's keyword);
+    ``track_running_stats=False`` always uses batch statistics. state_dict keys: weight, bias,
+    running_mean, running_var, num_batches_tracked.
+    """
+
+    _expected_ndim = ()
+
+    def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True, dtype=None,
+                 *, bias=True):
+        super().__init__()
+        self.num_features = check_size(num_features, "num_features", type(self).__name__)
+        self.eps = eps
+        self.momentum = momentum
+        self.affine = affine
+        self.track_running_stats = track_running_stats
+        dtype = np.dtype(np.float32 if dtype is None else dtype)
+        if affine:
+            self.weight = Parameter(np.ones(self.num_features, dtype))
+            if bias:
+                self.bias = Parameter(np.zeros(self.num_features, dtype))
+            else:
+                self.register_parameter("bias", None)
+        else:
+            self.register_parameter("weight", None)
+            self.register_parameter("bias", None)
+        if track_running_stats:
+            self.register_buffer("running_mean", np.zeros(self.num_features, dtype))
+            self.register_buffer("running_var", np.ones(self.num_features, dtype))
+            self.register_buffer("num_batches_tracked", np.array(0, dtype=np.int64))
+        else:
+            self.register_buffer("running_mean", None)
+            self.register_buffer("running_var", None)
+            self.register_buffer("num_batches_tracked", None)
+
+    def reset_running_stats(self):
+        if self.track_running_stats:
+            self.running_mean[...] = 0
+            self.running_var[...] = 1
+            self.num_batches_tracked[...] = 0
+
+    def forward(self, x):
+        ndim = x.ndim if isinstance(x, Tensor) else np.ndim(x)
+        if ndim not in self._expected_ndim:
+            raise ValueError(f"{type(self).__name__}: expected a {' or '.join(map(str, self._expected_ndim))}-d "
+                             f"input, got shape {np.shape(x.value if isinstance(x, Tensor) else x)}")
+        if self.running_mean is not None or self.weight is not None:
+            x = cast_input(x, (self.running_mean if self.weight is None else self.weight).dtype)
+        factor = 0.0 if self.momentum is None else self.momentum
+        if self.training and self.track_running_stats:
+            self.num_batches_tracked += 1
+            if self.momentum is None:  # cumulative moving average
+                factor = 1.0 / float(self.num_batches_tracked)
+        # the buffers exist exactly when running statistics are tracked: then training updates
+        # them and eval normalises with them; without them every mode uses batch statistics
+        use_batch_stats = self.training or self.running_mean is None
+        return F.batch_norm(x, self.running_mean, self.running_var, self.weight, self.bias, use_batch_stats,
+                            factor, self.eps)
+
+    def extra_repr(self):
+        return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
+                f"bias={self.bias is not None}, track_running_stats={self.track_running_stats}")
+
+
+class BatchNorm1d(_BatchNorm):
+    """Batch norm for x: (N, C) or (N, C, L), statistics over N (and L) per channel C."""
+
+    _expected_ndim = (2, 3)
+
+
+class BatchNorm2d(_BatchNorm):
+    """Batch norm for images x: (N, C, H, W), statistics over N, H, W per channel C."""
+
+    _expected_ndim = (4,)
