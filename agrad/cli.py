@@ -8,7 +8,7 @@ import argparse
 import importlib
 import sys
 
-SUBCOMMAND_MODULES = ["agrad.train", "agrad.evaluate", "agrad.demo", "agrad.exercises"]
+SUBCOMMAND_MODULES = ["agrad.train", "agrad.evaluate", "agrad.graph_command", "agrad.exercises", "agrad.demo"]
 
 
 def build_parser():

@@ -23,6 +23,10 @@ _REGION = re.compile(
 )
 
 
+# a marker counts only at the start of a line (as in nbgrader), so prose may mention it
+_MARKER_LINE = re.compile(r"^[ \t]*(" + re.escape(BEGIN) + "|" + re.escape(END) + ")", re.MULTILINE)
+
+
 class ExerciseFormatError(ValueError):
     """A solution region is not closed, or closed without being opened."""
 
@@ -36,8 +40,8 @@ def strip_solutions(source, cell_type="code", where="cell"):
         return f"{indent}# YOUR CODE HERE\n{indent}raise NotImplementedError()\n"
 
     stripped = _REGION.sub(placeholder, source)
-    if BEGIN in stripped or END in stripped:
-        raise ExerciseFormatError(f"{where}: a '{BEGIN}' without its '{END}' (or the reverse)")
+    if _MARKER_LINE.search(stripped):
+        raise ExerciseFormatError(f"{where}: a '{BEGIN}' line without its '{END}' line (or the reverse)")
     return stripped
 
 
@@ -57,7 +61,7 @@ def student_notebook(notebook, where="notebook"):
 
 
 def solution_count(notebook):
-    return sum(_source(cell).count(BEGIN) for cell in notebook.get("cells", []))
+    return sum(len(_REGION.findall(_source(cell))) for cell in notebook.get("cells", []))
 
 
 def check_cells(notebook):

@@ -55,6 +55,7 @@ def training_step(model_name, batch_size=8, seed=0):
 
     if batch_size < 1:
         raise ValueError(f"--batch-size must be >= 1, got {batch_size}")
+    np.random.seed(seed)  # nn.init draws from NumPy's global generator: the same weights every run
     model, images, labels = MODELS[model_name](batch_size, np.random.default_rng(seed))
     logits = model(ag.Tensor(images, requires_grad=False, label="images"))
     loss = F.cross_entropy(logits, labels)

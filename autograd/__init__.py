@@ -5,6 +5,7 @@ backward engine. Functions take Tensors (and Scalars where that makes sense) and
 graph; ``loss.backward()`` fills every ``.grad``.
 """
 
+from autograd.draw import draw_graph
 from autograd.engine import enable_grad, is_grad_enabled, no_grad
 from autograd.gradcheck import GradcheckError, gradcheck
 from autograd.ops.broadcast import unbroadcast
@@ -27,7 +28,10 @@ from autograd.ops.elementwise import (
     tanh,
     where,
 )
+from autograd.ops.conv import conv2d
+from autograd.ops.fold import fold, unfold
 from autograd.ops.linalg import matmul
+from autograd.ops.pool import avg_pool2d, max_pool2d
 from autograd.ops.reduce import argmax, log_softmax, logsumexp, max, mean, min, softmax, sum, var
 from autograd.ops.shape import (
     broadcast_to,
@@ -48,7 +52,8 @@ from autograd.tensor import BackwardError, Tensor
 
 __all__ = [
     "BackwardError", "GradcheckError", "Scalar", "Tensor",
-    "abs", "add", "argmax", "broadcast_to", "clip", "concatenate", "div", "enable_grad", "exp",
+    "abs", "add", "argmax", "avg_pool2d", "broadcast_to", "clip", "concatenate", "conv2d", "div", "draw_graph",
+    "enable_grad", "exp", "fold", "max_pool2d", "unfold",
     "expand_dims", "flatten", "getitem", "gradcheck", "is_grad_enabled", "log", "log_softmax",
     "logsumexp", "matmul", "max", "maximum", "mean", "min", "minimum", "mul", "neg", "no_grad",
     "pad", "power", "relu", "reshape", "sigmoid", "softmax", "split", "sqrt", "squeeze", "stack",

@@ -43,6 +43,11 @@ def test_markdown_answers_and_several_regions():
     assert exercises.strip_solutions(two).count("raise NotImplementedError()") == 2
 
 
+def test_markers_mentioned_in_prose_are_left_alone():
+    text = "Answers go between the `### BEGIN SOLUTION` and `### END SOLUTION` lines.\n"
+    assert exercises.strip_solutions(text, "markdown") == text
+
+
 def test_unclosed_region_is_an_error_naming_the_cell():
     with pytest.raises(exercises.ExerciseFormatError, match="cell 0"):
         exercises.student_notebook(_notebook(_code("### BEGIN SOLUTION\nx = 1\n")), where="nb")
