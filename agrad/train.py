@@ -65,7 +65,7 @@ def train(config, progress=True, log=print):
 
     for epoch in range(start_epoch, config["epochs"]):
         started = time.perf_counter()
-        train_loss, train_accuracy = _train_one_epoch(model, loader, loss_fn, optimizer,
+        train_loss, train_accuracy = train_one_epoch(model, loader, loss_fn, optimizer,
                                                       f"epoch {epoch + 1}/{config['epochs']}", progress)
         seconds = time.perf_counter() - started
         test_loss, test_accuracy, _, _ = evaluate(model, test_loader)
@@ -84,7 +84,8 @@ def train(config, progress=True, log=print):
     return history
 
 
-def _train_one_epoch(model, loader, loss_fn, optimizer, description, progress):
+def train_one_epoch(model, loader, loss_fn, optimizer, description="", progress=False):
+    """One pass over ``loader`` in train mode; returns (mean loss, accuracy) over its samples."""
     model.train()
     total_loss, correct, seen = 0.0, 0, 0
     batches = tqdm(loader, desc=description, disable=not progress, leave=False, unit="batch")
