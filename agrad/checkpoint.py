@@ -40,6 +40,8 @@ def load_checkpoint(path):
         "epoch": int(arrays["train.epoch"]),
         "best_accuracy": float(arrays["train.best_accuracy"]),
         "model_state": {k[len("model."):]: v for k, v in arrays.items() if k.startswith("model.")},
-        "optimizer_state": optim.unflatten_state_dict(optimizer_arrays, prefix="optimizer.") if optimizer_arrays else None,
+        "optimizer_state": (
+            optim.unflatten_state_dict(optimizer_arrays, prefix="optimizer.") if optimizer_arrays else None
+        ),
         "rng_state": ("MT19937", *(arrays[f"rng.{field}"] for field in _RNG_FIELDS)),
     }

@@ -9,6 +9,7 @@ from autograd.draw import draw_graph
 from autograd.engine import enable_grad, is_grad_enabled, no_grad
 from autograd.gradcheck import GradcheckError, gradcheck
 from autograd.ops.broadcast import unbroadcast
+from autograd.ops.conv import conv2d
 from autograd.ops.elementwise import (
     abs,
     add,
@@ -28,7 +29,6 @@ from autograd.ops.elementwise import (
     tanh,
     where,
 )
-from autograd.ops.conv import conv2d
 from autograd.ops.fold import fold, unfold
 from autograd.ops.linalg import matmul
 from autograd.ops.pool import avg_pool2d, max_pool2d
@@ -51,11 +51,58 @@ from autograd.scalar import Scalar
 from autograd.tensor import BackwardError, Tensor
 
 __all__ = [
-    "BackwardError", "GradcheckError", "Scalar", "Tensor",
-    "abs", "add", "argmax", "avg_pool2d", "broadcast_to", "clip", "concatenate", "conv2d", "div", "draw_graph",
-    "enable_grad", "exp", "fold", "max_pool2d", "unfold",
-    "expand_dims", "flatten", "getitem", "gradcheck", "is_grad_enabled", "log", "log_softmax",
-    "logsumexp", "matmul", "max", "maximum", "mean", "min", "minimum", "mul", "neg", "no_grad",
-    "pad", "power", "relu", "reshape", "sigmoid", "softmax", "split", "sqrt", "squeeze", "stack",
-    "sub", "sum", "swapaxes", "tanh", "transpose", "unbroadcast", "var", "where",
+    "BackwardError",
+    "GradcheckError",
+    "Scalar",
+    "Tensor",
+    "abs",
+    "add",
+    "argmax",
+    "avg_pool2d",
+    "broadcast_to",
+    "clip",
+    "concatenate",
+    "conv2d",
+    "div",
+    "draw_graph",
+    "enable_grad",
+    "exp",
+    "expand_dims",
+    "flatten",
+    "fold",
+    "getitem",
+    "gradcheck",
+    "is_grad_enabled",
+    "log",
+    "log_softmax",
+    "logsumexp",
+    "matmul",
+    "max",
+    "max_pool2d",
+    "maximum",
+    "mean",
+    "min",
+    "minimum",
+    "mul",
+    "neg",
+    "no_grad",
+    "pad",
+    "power",
+    "relu",
+    "reshape",
+    "sigmoid",
+    "softmax",
+    "split",
+    "sqrt",
+    "squeeze",
+    "stack",
+    "sub",
+    "sum",
+    "swapaxes",
+    "tanh",
+    "transpose",
+    "unbroadcast",
+    "unfold",
+    "var",
+    "where",
 ]

@@ -9,25 +9,13 @@
 Run: ``python benchmarks/bench_core.py`` (``make bench``). Prints median times and ratios.
 """
 
-import statistics
 import sys
-import time
 
 import numpy as np
+from timing import median_time
 
 import autograd as ag
 from agrad.demo import GradientDescent, ScalarModel, ScalarMSE, lecture_data
-
-
-def median_time(fn, repeats, warmup=2):
-    for _ in range(warmup):
-        fn()
-    samples = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
 
 
 # -- micrograd's design, as a reference (karpathy/micrograd engine.py, condensed) ----------

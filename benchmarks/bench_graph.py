@@ -11,23 +11,14 @@ Run: ``python benchmarks/bench_graph.py``. Prints median times; asserts nothing.
 """
 
 import shutil
-import statistics
 import time
 
 import numpy as np
+from timing import median_time
 
 import autograd as ag
 from autograd.draw import GraphRenderError, draw_graph
 from autograd.draw.render import render_without_dot
-
-
-def median_time(fn, repeats=3):
-    samples = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
 
 
 def tensor_chain(n_ops):

@@ -10,31 +10,17 @@
 Run: ``python benchmarks/bench_train.py`` (add ``--quick`` to skip the MNIST-sized epoch).
 """
 
-import statistics
 import sys
 import time
-from pathlib import Path
 
 import numpy as np
+from lesson_lenet import LessonLeNet5
+from timing import median_time
 
 import nn
 import optim
 from agrad.registry import load_splits
 from nn.data import DataLoader
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from lesson_lenet import LessonLeNet5  # noqa: E402
-
-
-def median_time(fn, repeats, warmup=3):
-    for _ in range(warmup):
-        fn()
-    samples = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
 
 
 def torch_lenet5(torch):
@@ -128,8 +114,8 @@ def main(quick=False):
     y = rng.integers(0, 10, 64)
 
     print(f"{'':46} {'agrad':>9} {'torch':>9} ratio")
-    t_agrad = median_time(agrad_step_fn(x, y), repeats=30)
-    t_torch = median_time(torch_step_fn(torch, x, y), repeats=30) if torch else None
+    t_agrad = median_time(agrad_step_fn(x, y), repeats=30, warmup=3)
+    t_torch = median_time(torch_step_fn(torch, x, y), repeats=30, warmup=3) if torch else None
     t_lesson = median_time(lesson_step_fn(x, y), repeats=5, warmup=1)
     row("LeNet-5 SGD step, batch 64", t_agrad, t_torch)
     row("  lesson-000 batched NumPy (in-house baseline)", t_lesson, t_torch)

@@ -1,82 +1,30 @@
-"""LeNet-5 the way lesson 9 ("CNN Improvements", seeds/000) builds it: batched im2col/col2im
-that loop over output positions, Conv2d as one GEMM, MaxPool2d with stored argmax, each layer
-with a hand-written backward. Used only as the benchmark's in-house baseline.
+"""LeNet-5 the way lesson 9 ("CNN Improvements", seeds/000) builds it: its batched Conv2d and
+MaxPool2d (``nn.lesson_layers``: im2col/col2im looping over output positions, one GEMM, argmax
+routing), plus ReLU and Linear layers with the same kind of hand-written backward, updated by
+plain SGD. The benchmark's in-house baseline.
 """
 
 import numpy as np
 
-
-def im2col_batch(x, kH, kW, stride=1):
-    N, C, H, W = x.shape
-    H_out, W_out = (H - kH) // stride + 1, (W - kW) // stride + 1
-    X_col = np.empty((N, C * kH * kW, H_out * W_out), dtype=x.dtype)
-    col = 0
-    for i in range(0, H - kH + 1, stride):
-        for j in range(0, W - kW + 1, stride):
-            X_col[:, :, col] = x[:, :, i:i + kH, j:j + kW].reshape(N, -1)
-            col += 1
-    return X_col
+from nn.lesson_layers import BatchedConv2d, BatchedMaxPool2d
 
 
-def col2im_batch(X_col, C, H, W, kH, kW, stride=1):
-    N = X_col.shape[0]
-    x = np.zeros((N, C, H, W), dtype=X_col.dtype)
-    col = 0
-    for i in range(0, H - kH + 1, stride):
-        for j in range(0, W - kW + 1, stride):
-            x[:, :, i:i + kH, j:j + kW] += X_col[:, :, col].reshape(N, C, kH, kW)
-            col += 1
-    return x
+class Conv2d(BatchedConv2d):
+    """The lesson's Conv2d (no bias, as in its slides) with an SGD update after backward."""
 
-
-class Conv2d:
     def __init__(self, c_in, c_out, k, padding, rng):
-        self.k, self.p = k, padding
         bound = 1 / np.sqrt(c_in * k * k)
-        self.weight = rng.uniform(-bound, bound, (c_out, c_in, k, k)).astype(np.float32)
-        self.bias = rng.uniform(-bound, bound, c_out).astype(np.float32)
-
-    def forward(self, x):
-        p, k = self.p, self.k
-        x = np.pad(x, ((0, 0), (0, 0), (p, p), (p, p))) if p else x
-        self.padded_shape = x.shape
-        N, C, H, W = x.shape
-        H_out, W_out = H - k + 1, W - k + 1
-        self.X_col = im2col_batch(x, k, k)
-        K, L = self.X_col.shape[1:]
-        X_mat = self.X_col.transpose(1, 0, 2).reshape(K, N * L)
-        Y_mat = self.weight.reshape(len(self.weight), -1) @ X_mat + self.bias[:, None]
-        return Y_mat.reshape(-1, N, H_out, W_out).transpose(1, 0, 2, 3)
+        super().__init__(rng.uniform(-bound, bound, (c_out, c_in, k, k)).astype(np.float32), padding=padding)
 
     def backward(self, dY, lr):
-        N, C_out, H_out, W_out = dY.shape
-        K, L = self.X_col.shape[1:]
-        dY_mat = dY.reshape(N, C_out, L).transpose(1, 0, 2).reshape(C_out, N * L)
-        X_mat = self.X_col.transpose(1, 0, 2).reshape(K, N * L)
-        W_row = self.weight.reshape(C_out, -1)
-        dX_cols = (W_row.T @ dY_mat).reshape(K, N, L).transpose(1, 0, 2)
-        _, C, H, W = self.padded_shape
-        dX = col2im_batch(dX_cols, C, H, W, self.k, self.k)
-        self.weight -= lr * (dY_mat @ X_mat.T).reshape(self.weight.shape)
-        self.bias -= lr * dY_mat.sum(axis=1)
-        return dX[:, :, self.p:-self.p, self.p:-self.p] if self.p else dX
+        dX = super().backward(dY)
+        self.weight -= lr * self.grad_weight
+        return dX
 
 
-class MaxPool2d:
-    def forward(self, x):
-        N, C, H, W = x.shape
-        self.shape = x.shape
-        X_col = im2col_batch(x, 2, 2, stride=2).reshape(N, C, 4, -1)
-        self.max_idx = X_col.argmax(axis=2)
-        return X_col.max(axis=2).reshape(N, C, H // 2, W // 2)
-
+class MaxPool2d(BatchedMaxPool2d):
     def backward(self, dY, lr):
-        N, C, H, W = self.shape
-        L = dY.shape[2] * dY.shape[3]
-        dX_cols = np.zeros((N, C, 4, L), dtype=dY.dtype)
-        n, c, l_idx = np.arange(N)[:, None, None], np.arange(C)[None, :, None], np.arange(L)[None, None, :]
-        dX_cols[n, c, self.max_idx, l_idx] = dY.reshape(N, C, L)
-        return col2im_batch(dX_cols.reshape(N, C * 4, L), C, H, W, 2, 2, stride=2)
+        return super().backward(dY)
 
 
 class ReLU:
@@ -110,7 +58,7 @@ class LessonLeNet5:
     def __init__(self, seed=0):
         rng = np.random.default_rng(seed)
         self.layers = [
-            Conv2d(1, 6, 5, 2, rng), ReLU(), MaxPool2d(), Conv2d(6, 16, 5, 0, rng), ReLU(), MaxPool2d(),
+            Conv2d(1, 6, 5, 2, rng), ReLU(), MaxPool2d(2), Conv2d(6, 16, 5, 0, rng), ReLU(), MaxPool2d(2),
             Linear(400, 120, rng), ReLU(), Linear(120, 84, rng), ReLU(), Linear(84, 10, rng),
         ]
 
@@ -119,8 +67,7 @@ class LessonLeNet5:
         for layer in self.layers:
             out = layer.forward(out)
         shifted = out - out.max(axis=1, keepdims=True)
-        probabilities = np.exp(shifted) / np.exp(shifted).sum(axis=1, keepdims=True)
-        grad = probabilities
+        grad = np.exp(shifted) / np.exp(shifted).sum(axis=1, keepdims=True)  # softmax - onehot, / N
         grad[np.arange(len(y)), y] -= 1
         grad /= len(y)
         for layer in reversed(self.layers):

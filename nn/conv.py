@@ -88,9 +88,7 @@ class Conv2d(Module):
         self.reset_parameters()
 
     def reset_parameters(self):
-        init.kaiming_uniform_(self.weight, a=5**0.5)
-        if self.bias is not None:
-            init.default_bias_(self.bias, self.weight)
+        init.default_weight_and_bias_(self.weight, self.bias)
 
     def _same_padding(self, x):
         """'same' padding: symmetric pads go to the conv op, an odd extra row/column is added

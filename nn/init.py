@@ -113,3 +113,11 @@ def default_bias_(bias, weight, generator=None):
     fan_in, _ = _calculate_fan_in_and_fan_out(weight)
     bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0.0
     return uniform_(bias, -bound, bound, generator)
+
+
+def default_weight_and_bias_(weight, bias, generator=None):
+    """PyTorch's reset_parameters of Linear and Conv2d: kaiming_uniform_(a=sqrt(5)) for the
+    weight, i.e. U(-1/sqrt(fan_in), 1/sqrt(fan_in)), and ``default_bias_`` for the bias (if any)."""
+    kaiming_uniform_(weight, a=5**0.5, generator=generator)
+    if bias is not None:
+        default_bias_(bias, weight, generator)

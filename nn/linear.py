@@ -35,9 +35,7 @@ class Linear(Module):
         self.reset_parameters()
 
     def reset_parameters(self):
-        init.kaiming_uniform_(self.weight, a=5**0.5)
-        if self.bias is not None:
-            init.default_bias_(self.bias, self.weight)
+        init.default_weight_and_bias_(self.weight, self.bias)
 
     def forward(self, x):
         return F.linear(cast_input(x, self.weight.dtype), self.weight, self.bias)

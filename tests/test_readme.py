@@ -14,5 +14,5 @@ def test_readme_python_blocks_run(tmp_path, monkeypatch):
     for number, block in enumerate(blocks, 1):
         try:
             exec(compile(block, f"README.md python block {number}", "exec"), namespace)
-        except Exception as error:  # noqa: BLE001 - report which block broke
+        except Exception as error:  # report which block broke
             raise AssertionError(f"expected README python block {number} to run, got {error!r}") from error

@@ -1,0 +1,241 @@
+"""conv2d: PyTorch's F.conv2d as strided windows + one GEMM (lessons 000, 001 and 6).
+
+The forward is lesson 000's batched Conv2d, ``Y_mat = W_row @ X_mat``, with the columns X_mat
+(K, N*L), K = C*kH*kW, copied once from a zero-copy window view (``autograd.sliding_windows``)
+straight into the layout the GEMM reads. The backward is the same matrix view read backwards:
+``dW_row = dY_mat @ X_mat^T``, ``db = sum(dY)``, and dX either as ``W_row^T @ dY_mat`` then
+col2im (any stride), or, with stride 1, as lesson 001's "the backward is also a convolution":
+dY correlated with the kernel turned 180 degrees (taken when C_out <= 2 C_in, where it moves
+less memory).
+
+Groups split K and C_out into ``groups`` blocks and the GEMM becomes one batched matmul over
+the group axis; a 1x1 convolution needs no columns at all (it is a matmul per pixel).
+
+Speed (measured, see benchmarks/bench_conv.py):
+- stride 1 uses the full-width layout, so the column copy moves long contiguous runs;
+- the columns are built and multiplied a slab of images at a time, the slab's columns at most
+  ``COLUMN_BYTES``, so the GEMM reads them from cache (a cache-blocking loop: one to a dozen
+  iterations for the benchmark's batches of 64; one per image only when a single image's
+  columns exceed the budget); the backward rebuilds them slab by slab (one more copy) instead
+  of holding the whole matrix from forward to backward;
+- the temporaries live in reused scratch buffers (``autograd.ops.workspace``): fresh
+  multi-megabyte arrays cost more in page faults than a LeNet-sized GEMM.
+"""
+
+import numpy as np
+
+from autograd import sliding_windows as sw
+from autograd.ops.conv_args import check_windows_fit, conv_padding, is_int, pair, require_ndim
+from autograd.ops.workspace import scratch
+from autograd.tensor import Tensor, constant, make_result
+
+COLUMN_BYTES = 4 << 20
+
+
+def conv2d(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """2-D cross-correlation, PyTorch's ``F.conv2d``.
+
+    x: (N, C_in, H, W); weight: (C_out, C_in/groups, kH, kW); bias: (C_out,) or None;
+    stride, dilation: int or pair; padding: int, pair, "valid" or "same".
+    Returns (N, C_out, H_out, W_out) with H_out = (H + 2 pH - dH (kH - 1) - 1) // sH + 1.
+    """
+    x, weight = _as_tensor(x), _as_tensor(weight)
+    bias = None if bias is None else _as_tensor(bias)
+    g, groups = _geometry(x.shape, weight.shape, None if bias is None else bias.shape,
+                          stride, padding, dilation, groups)
+    dtype = np.result_type(*(t.value.dtype for t in (x, weight, bias) if t is not None))
+    if dtype.kind != "f":
+        dtype = np.dtype(np.float64)
+    if g.kernel == (1, 1):
+        return _conv1x1(x, weight, bias, g, groups, dtype)
+    return _conv_columns(x, weight, bias, g, groups, dtype)
+
+
+def _conv_columns(x, w, b, g, groups, dtype):
+    """The general case: strided windows -> columns -> GEMM, slab by slab."""
+    w_value = w.value.astype(dtype, copy=False)
+    bias = None if b is None else b.value.astype(dtype, copy=False)
+    out = make_result(_correlate(x.value.astype(dtype, copy=False), w_value, bias, g, groups), "conv2d",
+                      (x, w) if b is None else (x, w, b))
+
+    def _backward():
+        dy = out._grad
+        if b is not None and b.requires_grad:
+            b._accumulate(dy.sum(axis=(0, 2, 3)))
+        transposed = _transposed_geometry(g, w.shape[0]) if x.requires_grad else None
+        dy_mat = None
+        if w.requires_grad or (x.requires_grad and transposed is None):
+            # dY as a matrix (C_out, N*M); the full-width garbage columns get zeros so they add nothing
+            dy_mat = scratch("conv d_output", (w.shape[0], g.N, g.H_out, g.row), dtype)
+            dy_mat[..., : g.W_out] = dy.transpose(1, 0, 2, 3)
+            dy_mat[..., g.W_out:] = 0
+            dy_mat = dy_mat.reshape(w.shape[0], g.N, g.H_out * g.row)
+        if w.requires_grad:
+            w._accumulate(_weight_grad(x.value.astype(dtype, copy=False), dy_mat, g, groups, w.shape))
+        if x.requires_grad and transposed is not None:
+            # stride 1: dX is dY correlated with the kernel turned 180 degrees (lesson 001)
+            x._accumulate(_correlate(dy, _flipped_transposed(w_value, groups), None, transposed, groups))
+        elif x.requires_grad:
+            x._accumulate(_input_grad_col2im(dy_mat, w_value, g, groups))
+
+    out._backward = _backward
+    return out
+
+
+def _slabs(g, rows, dtype):
+    """(start, n) ranges of images whose columns, rows x n*M values, fit in COLUMN_BYTES."""
+    per_image = max(1, rows * g.H_out * g.row * dtype.itemsize)
+    size = max(1, min(g.N, COLUMN_BYTES // per_image))
+    return [(start, min(size, g.N - start)) for start in range(0, g.N, size)]
+
+
+def _window_view(x, g):
+    """(C, kH, kW, N, H_out, row) windows of x, padded in scratch memory."""
+    x_pad = sw.pad(x, g, out=scratch("conv input", g.padded_shape, x.dtype))
+    return sw.windows(x_pad, g).transpose(1, 2, 3, 0, 4, 5)
+
+
+def _columns(win, start, n, g, groups):
+    """X_mat of images start..start+n as (groups, C*kH*kW/groups, n*M), copied into scratch memory."""
+    cols = scratch("conv columns", (*win.shape[:3], n, g.H_out, g.row), win.dtype)
+    np.copyto(cols, win[:, :, :, start:start + n])
+    return cols.reshape(groups, -1, n * g.H_out * g.row)
+
+
+def _correlate(x, w, bias, g, groups):
+    """Y = W_row @ X_mat (+ bias): x (N, C, H, W), w (C_out, C/groups, kH, kW) -> new (N, C_out, H_out, W_out)."""
+    c_out, m = w.shape[0], g.H_out * g.row
+    w_g = w.reshape(groups, c_out // groups, -1)
+    win = _window_view(x, g)
+    y = scratch("conv output", (c_out, g.N, m), x.dtype)
+    for start, n in _slabs(g, groups * w_g.shape[2], x.dtype):
+        np.matmul(w_g, _columns(win, start, n, g, groups), out=y[:, start:start + n].reshape(groups, -1, n * m))
+    value = np.empty((g.N, c_out, g.H_out, g.W_out), dtype=x.dtype)
+    y_nchw = y.reshape(c_out, g.N, g.H_out, g.row)[..., : g.W_out].transpose(1, 0, 2, 3)
+    if bias is None:
+        np.copyto(value, y_nchw)
+    else:
+        np.add(y_nchw, bias.reshape(c_out, 1, 1), out=value)
+    return value
+
+
+def _weight_grad(x, dy_mat, g, groups, w_shape):
+    """dW_row = dY_mat @ X_mat^T, summed slab by slab (the columns are rebuilt, not kept)."""
+    win = _window_view(x, g)
+    dy_g = dy_mat.reshape(groups, -1, g.N, dy_mat.shape[2])
+    dw = 0
+    for start, n in _slabs(g, win.shape[0] * win.shape[1] * win.shape[2], x.dtype):
+        dy_s = dy_g[:, :, start:start + n].reshape(groups, dy_g.shape[1], -1)
+        dw = dw + dy_s @ _columns(win, start, n, g, groups).transpose(0, 2, 1)
+    return dw.reshape(w_shape)
+
+
+def _input_grad_col2im(dy_mat, w, g, groups):
+    """dX_mat = W_row^T @ dY_mat, then col2im (any stride): -> new (N, C, H, W)."""
+    k_h, k_w = g.kernel
+    w_g = w.reshape(groups, w.shape[0] // groups, -1)
+    dy_g = dy_mat.reshape(groups, -1, g.N, dy_mat.shape[2])
+    dx_pad = scratch("conv d_input", g.padded_shape, dy_mat.dtype)
+    dx_pad[...] = 0
+    for start, n in _slabs(g, g.C * k_h * k_w, dy_mat.dtype):
+        d_cols = scratch("conv d_columns", (groups, w_g.shape[2], n * dy_mat.shape[2]), dy_mat.dtype)
+        np.matmul(w_g.transpose(0, 2, 1), dy_g[:, :, start:start + n].reshape(groups, dy_g.shape[1], -1), out=d_cols)
+        d_cols = d_cols.reshape(g.C, k_h, k_w, n, g.H_out, g.row).transpose(3, 0, 1, 2, 4, 5)
+        sw.add_windows(dx_pad[start:start + n], d_cols, g)
+    return np.array(sw.interior(dx_pad, g))  # a copy: dx_pad is scratch
+
+
+def _transposed_geometry(g, c_out):
+    """dX as a stride-1 correlation of dY (N, C_out, H_out, W_out) padded by d(k-1) - p, or None.
+
+    Chosen when it moves less memory than W^T @ dY + col2im: C_out at most 2 C (measured).
+    """
+    if g.stride != (1, 1) or c_out > 2 * g.C:
+        return None
+    pads = []
+    for (before, after), k, d in zip(g.padding, g.kernel, g.dilation):
+        span = d * (k - 1)
+        if before > span or after > span:
+            return None
+        pads.append((span - before, span - after))
+    transposed = sw.WindowGeometry((g.N, c_out, g.H_out, g.W_out), g.kernel, (1, 1), tuple(pads), g.dilation)
+    transposed.full_width = transposed.W_pad <= 2 * transposed.W_out
+    return transposed
+
+
+def _flipped_transposed(w, groups):
+    """The kernel of dX = dY * w: each group's (C_out/G, C/G) swapped, kH and kW reversed."""
+    c_out, c_g, k_h, k_w = w.shape
+    w_t = w.reshape(groups, c_out // groups, c_g, k_h, k_w).transpose(0, 2, 1, 3, 4)[..., ::-1, ::-1]
+    return np.ascontiguousarray(w_t).reshape(groups * c_g, c_out // groups, k_h, k_w)
+
+
+def _conv1x1(x, w, b, g, groups, dtype):
+    """A 1x1 kernel: a matmul per pixel, (G, C_out/G, C_in/G) @ (N, G, C_in/G, L), no columns."""
+    c_out, (s_h, s_w) = w.shape[0], g.stride
+    c_g, c_out_g = g.C // groups, c_out // groups
+    x_pad = sw.pad(x.value.astype(dtype, copy=False), g)
+    picked = x_pad[:, :, :: s_h, :: s_w][:, :, : g.H_out, : g.W_out]  # the pixels the kernel visits
+    pixels = picked.reshape(g.N, groups, c_g, g.L)
+    w_g = w.value.astype(dtype, copy=False).reshape(groups, c_out_g, c_g)
+    value = np.matmul(w_g, pixels).reshape(g.N, c_out, g.H_out, g.W_out)
+    if b is not None:
+        value += b.value.astype(dtype, copy=False).reshape(c_out, 1, 1)
+    out = make_result(value, "conv2d", (x, w) if b is None else (x, w, b))
+
+    def _backward():
+        dy = out._grad
+        if b is not None and b.requires_grad:
+            b._accumulate(dy.sum(axis=(0, 2, 3)))
+        dy_g = dy.reshape(g.N, groups, c_out_g, g.L)
+        if w.requires_grad:
+            dw = np.matmul(dy_g, pixels.transpose(0, 1, 3, 2)).sum(axis=0)
+            w._accumulate(dw.reshape(w.shape))
+        if x.requires_grad:
+            d_pixels = np.matmul(w_g.transpose(0, 2, 1), dy_g).reshape(g.N, g.C, g.H_out, g.W_out)
+            if g.padded_shape == x.shape and (s_h, s_w) == (1, 1):
+                x._accumulate(d_pixels)
+                return
+            dx_pad = np.zeros(g.padded_shape, dtype=dtype)
+            dx_pad[:, :, :: s_h, :: s_w][:, :, : g.H_out, : g.W_out] = d_pixels
+            x._accumulate(np.ascontiguousarray(sw.interior(dx_pad, g)))
+
+    out._backward = _backward
+    return out
+
+
+def _geometry(x_shape, w_shape, b_shape, stride, padding, dilation, groups):
+    """Check every argument as PyTorch does (ValueErrors name the value) -> (WindowGeometry, groups)."""
+    op = "conv2d"
+    require_ndim(x_shape, 4, op, "input", "(N, C, H, W)")
+    require_ndim(w_shape, 4, op, "weight", "(C_out, C_in/groups, kH, kW)")
+    if not is_int(groups) or groups < 1:
+        raise ValueError(f"{op}: groups must be an int >= 1, got {groups!r}")
+    groups = int(groups)
+    c_in, (c_out, c_per_group, k_h, k_w) = x_shape[1], w_shape
+    if c_out % groups:
+        raise ValueError(f"{op}: groups={groups} must divide out_channels {c_out} (weight shape {tuple(w_shape)})")
+    if c_in % groups:
+        raise ValueError(f"{op}: groups={groups} must divide in_channels {c_in} (input shape {tuple(x_shape)})")
+    if c_per_group * groups != c_in:
+        raise ValueError(
+            f"{op}: input has {c_in} channels but the weight {tuple(w_shape)} expects {c_per_group * groups} "
+            f"(weight.shape[1]={c_per_group} x groups={groups})"
+        )
+    if k_h < 1 or k_w < 1:
+        raise ValueError(f"{op}: the kernel must be at least 1x1, got weight shape {tuple(w_shape)}")
+    if b_shape is not None and tuple(b_shape) != (c_out,):
+        raise ValueError(f"{op}: bias must have shape ({c_out},) for {c_out} output channels, got {tuple(b_shape)}")
+    stride = pair(stride, "stride", op, minimum=1)
+    dilation = pair(dilation, "dilation", op, minimum=1)
+    kernel = (int(k_h), int(k_w))
+    padding = conv_padding(padding, kernel, dilation, stride, op)
+    check_windows_fit(x_shape, kernel, padding, dilation, op)
+    g = sw.WindowGeometry(x_shape, kernel, stride, padding, dilation)
+    # full width pays W_pad/W_out times the work for long contiguous copies: worth it up to 2x
+    g.full_width = stride == (1, 1) and kernel != (1, 1) and g.W_pad <= 2 * g.W_out
+    return g, groups
+
+
+def _as_tensor(x):
+    return x if isinstance(x, Tensor) else constant(x)

@@ -1,0 +1,71 @@
+"""unfold and fold: PyTorch's F.unfold / F.fold, im2col and col2im as differentiable ops.
+
+unfold's backward is a fold and fold's backward is an unfold: they are each other's adjoint.
+"""
+
+from autograd import sliding_windows as sw
+from autograd.ops.conv_args import check_windows_fit, pair, require_ndim
+from autograd.tensor import Tensor, constant, make_result
+
+
+def unfold(x, kernel_size, dilation=1, padding=0, stride=1):
+    """Every window of x as a column (im2col), PyTorch's layout.
+
+    x: (N, C, H, W) -> (N, C*kH*kW, L), L = H_out * W_out; row c*kH*kW + i*kW + j of column
+    oh*W_out + ow is x_pad[n, c, oh*sH + i*dH, ow*sW + j*dW].
+    """
+    x = _as_tensor(x)
+    require_ndim(x.shape, 4, "unfold", "input", "(N, C, H, W)")
+    g = _geometry("unfold", x.shape, kernel_size, dilation, padding, stride)
+    out = make_result(sw.unfold(x.value, g), "unfold", (x,))
+
+    def _backward():
+        x._accumulate(sw.fold(out._grad, g))
+
+    out._backward = _backward
+    return out
+
+
+def fold(columns, output_size, kernel_size, dilation=1, padding=0, stride=1):
+    """Columns back into an image (col2im), overlapping windows adding up; unfold's adjoint.
+
+    columns: (N, C*kH*kW, L) -> (N, C, H, W) with (H, W) = output_size and L the number of
+    windows that fit in it.
+    """
+    columns = _as_tensor(columns)
+    op = "fold"
+    require_ndim(columns.shape, 3, op, "input", "(N, C*kH*kW, L)")
+    height, width = pair(output_size, "output_size", op, minimum=1)
+    k_h, k_w = pair(kernel_size, "kernel_size", op, minimum=1)
+    n, rows, blocks = columns.shape
+    if rows % (k_h * k_w):
+        raise ValueError(
+            f"{op}: input dimension 1 ({rows}) must be divisible by kH*kW = {k_h}*{k_w} (input shape {columns.shape})"
+        )
+    g = _geometry(op, (n, rows // (k_h * k_w), height, width), kernel_size, dilation, padding, stride)
+    if blocks != g.L:
+        raise ValueError(
+            f"{op}: output_size {(height, width)} with this kernel, dilation, padding and stride has "
+            f"{g.H_out}*{g.W_out} = {g.L} windows, but the input has L = {blocks} (shape {columns.shape})"
+        )
+    out = make_result(sw.fold(columns.value, g), "fold", (columns,))
+
+    def _backward():
+        columns._accumulate(sw.unfold(out._grad, g))
+
+    out._backward = _backward
+    return out
+
+
+def _geometry(op, shape, kernel_size, dilation, padding, stride):
+    kernel = pair(kernel_size, "kernel_size", op, minimum=1)
+    dilation = pair(dilation, "dilation", op, minimum=1)
+    p_h, p_w = pair(padding, "padding", op, minimum=0)
+    stride = pair(stride, "stride", op, minimum=1)
+    padding = ((p_h, p_h), (p_w, p_w))
+    check_windows_fit(shape, kernel, padding, dilation, op)
+    return sw.WindowGeometry(shape, kernel, stride, padding, dilation)
+
+
+def _as_tensor(x):
+    return x if isinstance(x, Tensor) else constant(x)

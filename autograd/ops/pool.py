@@ -1,0 +1,105 @@
+"""max_pool2d and avg_pool2d, PyTorch's F.max_pool2d / F.avg_pool2d (lessons 6 and 000).
+
+Both read the windows through the zero-copy view of ``autograd.sliding_windows``. Max pooling
+keeps, as lesson 000's MaxPool2d does, the index of the maximum inside each window (the first
+one on ties, as PyTorch) and its backward sends each gradient to that one input element.
+"""
+
+import numpy as np
+
+from autograd import sliding_windows as sw
+from autograd.ops.conv_args import pool_args
+from autograd.ops.workspace import scratch
+from autograd.tensor import Tensor, constant, make_result
+
+
+def max_pool2d(x, kernel_size, stride=None, padding=0):
+    """Max over each kH x kW window, channel by channel.
+
+    x: (N, C, H, W) -> (N, C, H_out, W_out), H_out = (H + 2 pH - kH) // sH + 1; stride defaults to
+    the kernel; the padding is -inf, at most half the kernel (PyTorch's rule), so every window
+    holds at least one real element.
+    """
+    x = _as_tensor(x)
+    kernel, stride, padding = pool_args(x.shape, kernel_size, stride, padding, "max_pool2d")
+    g = sw.WindowGeometry(x.shape, kernel, stride, padding)
+    fill = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
+    win = sw.windows(sw.pad(x.value, g, fill, out=scratch("pool input", g.padded_shape, x.dtype)), g)
+    k_h, k_w = kernel
+    positions = k_h * k_w
+    # the windows, kernel position first: the max and argmax become elementwise over contiguous planes
+    stack = scratch("max_pool2d windows", (positions, g.N, g.C, g.H_out, g.W_out), x.dtype)
+    np.copyto(stack.reshape(k_h, k_w, g.N, g.C, g.H_out, g.W_out), win.transpose(2, 3, 0, 1, 4, 5))
+    value = stack.max(axis=0)
+    # argmax = the first position holding the max = how many positions in a row do not hold it
+    argmax = np.zeros(value.shape, dtype=np.min_scalar_type(positions - 1))
+    no_max_yet = np.ones(value.shape, dtype=bool)
+    for q in range(positions - 1):
+        np.logical_and(no_max_yet, stack[q] != value, out=no_max_yet)
+        argmax += no_max_yet
+    del stack, win, no_max_yet
+    out = make_result(value, "max_pool2d", (x,))
+
+    def _backward():
+        dy = out._grad
+        if stride[0] >= k_h and stride[1] >= k_w:
+            # windows do not overlap: kernel position (i, j) of every window is its own strided
+            # plane of x_pad, which receives dy where the max sat there and 0 elsewhere
+            tiled = padding == ((0, 0), (0, 0)) and stride == kernel and (g.H_out * k_h, g.W_out * k_w) == (g.H, g.W)
+            dx_pad = (np.empty if tiled else np.zeros)(g.padded_shape, dtype=x.dtype)  # tiled: planes cover x
+            h_span, w_span = stride[0] * (g.H_out - 1) + 1, stride[1] * (g.W_out - 1) + 1
+            for i in range(k_h):
+                for j in range(k_w):
+                    plane = dx_pad[:, :, i:i + h_span:stride[0], j:j + w_span:stride[1]]
+                    np.multiply(argmax == i * k_w + j, dy, out=plane)
+        else:
+            # overlapping windows: add every gradient at the flat index of its max in x_pad
+            corner = (
+                np.arange(g.N * g.C).reshape(g.N, g.C, 1, 1) * (g.H_pad * g.W_pad)
+                + (np.arange(g.H_out) * (stride[0] * g.W_pad)).reshape(g.H_out, 1)
+                + np.arange(g.W_out) * stride[1]
+            )
+            offset = (np.arange(k_h).reshape(k_h, 1) * g.W_pad + np.arange(k_w)).reshape(-1)
+            flat = (corner + offset[argmax]).reshape(-1)
+            size = g.N * g.C * g.H_pad * g.W_pad
+            dx_pad = np.bincount(flat, weights=dy.reshape(-1), minlength=size).astype(x.dtype, copy=False)
+            dx_pad = dx_pad.reshape(g.padded_shape)
+        x._accumulate(dx_pad if dx_pad.shape == x.shape else np.ascontiguousarray(sw.interior(dx_pad, g)))
+
+    out._backward = _backward
+    return out
+
+
+def avg_pool2d(x, kernel_size, stride=None, padding=0):
+    """Mean over each kH x kW window, padding zeros counted (PyTorch's count_include_pad=True).
+
+    x: (N, C, H, W) -> (N, C, H_out, W_out); stride defaults to the kernel.
+    """
+    x = _as_tensor(x)
+    kernel, stride, padding = pool_args(x.shape, kernel_size, stride, padding, "avg_pool2d")
+    g = sw.WindowGeometry(x.shape, kernel, stride, padding)
+    dtype = x.dtype if x.dtype.kind == "f" else np.dtype(np.float64)
+    win = sw.windows(sw.pad(x.value.astype(dtype, copy=False), g, out=scratch("pool input", g.padded_shape, dtype)), g)
+    k_h, k_w = kernel
+    scale = dtype.type(1.0 / (k_h * k_w))
+    # a sum of kH*kW strided planes: one elementwise add per kernel position
+    value = np.array(win[:, :, 0, 0])
+    for i in range(k_h):
+        for j in range(k_w):
+            if i or j:
+                value += win[:, :, i, j]
+    value *= scale
+    del win
+    out = make_result(value, "avg_pool2d", (x,))
+
+    def _backward():
+        d_windows = np.broadcast_to((out._grad * scale)[:, :, None, None], (g.N, g.C, k_h, k_w, g.H_out, g.W_out))
+        dx_pad = sw.add_windows(np.zeros(g.padded_shape, dtype=dtype), d_windows, g)
+        x._accumulate(dx_pad if dx_pad.shape == x.shape else np.ascontiguousarray(sw.interior(dx_pad, g)))
+
+    out._backward = _backward
+    return out
+
+
+def _as_tensor(x):
+    return x if isinstance(x, Tensor) else constant(x)

@@ -1,0 +1,153 @@
+"""Sliding windows for conv2d, the pools, unfold and fold: fast, general, pure NumPy.
+
+The general form of ``autograd.im2col`` (read that first, it follows the lessons): padding,
+stride and dilation per axis, windows as a zero-copy read-only strided view (lesson 001's
+stride tricks), and the adjoint, which adds window values back into the image (col2im) with one
+strided slice-add per kernel position, never a loop over the batch, channels or pixels.
+
+Notation: as in ``autograd.im2col``; ``x_pad`` is the padded input, (H_pad, W_pad) its size.
+
+The full-width layout (stride 1 only): a window row is taken over the whole padded width,
+W_pad values instead of W_out, so each kernel position reads one contiguous run of
+H_out * W_pad values per (image, channel) and every copy of the windows moves long contiguous
+runs. The last W_pad - W_out values of each row are garbage that the caller drops; one extra
+zero row under the image keeps the last run inside the buffer.
+"""
+
+import numpy as np
+from numpy.lib.stride_tricks import as_strided
+
+
+class WindowGeometry:
+    """Where the windows of one op fall on an (N, C, H, W) input.
+
+    kernel, stride, dilation: (height, width) pairs; padding: ((top, bottom), (left, right)).
+    The caller checks the arguments (``autograd.ops.conv_args``); this class only computes.
+    """
+
+    __slots__ = (
+        "C", "H", "H_out", "H_pad", "N", "W", "W_out", "W_pad", "dilation", "full_width", "kernel",
+        "padding", "stride",
+    )
+
+    def __init__(self, shape, kernel, stride=(1, 1), padding=((0, 0), (0, 0)), dilation=(1, 1), full_width=False):
+        self.N, self.C, self.H, self.W = shape
+        self.kernel, self.stride, self.padding, self.dilation = kernel, stride, padding, dilation
+        self.H_pad = self.H + padding[0][0] + padding[0][1]
+        self.W_pad = self.W + padding[1][0] + padding[1][1]
+        self.H_out = (self.H_pad - dilation[0] * (kernel[0] - 1) - 1) // stride[0] + 1
+        self.W_out = (self.W_pad - dilation[1] * (kernel[1] - 1) - 1) // stride[1] + 1
+        if full_width and stride != (1, 1):
+            raise ValueError(f"WindowGeometry: the full-width layout needs stride 1, got {stride}")
+        self.full_width = full_width
+
+    @property
+    def L(self):
+        """Number of windows per image."""
+        return self.H_out * self.W_out
+
+    @property
+    def row(self):
+        """Values per window row in the column layout: W_pad (full width) or W_out."""
+        return self.W_pad if self.full_width else self.W_out
+
+    @property
+    def padded_shape(self):
+        return (self.N, self.C, self.H_pad + (1 if self.full_width else 0), self.W_pad)
+
+
+def pad(x, g, fill=0.0, out=None):
+    """x: (N, C, H, W) -> x_pad: ``g.padded_shape``, filled with ``fill`` around x.
+
+    Returns x itself when nothing is added (no padding, not full width); otherwise a new array,
+    or ``out`` (an array of the padded shape) filled in.
+    """
+    (top, _), (left, _) = g.padding
+    shape = g.padded_shape
+    if shape == x.shape:
+        return x
+    x_pad = np.empty(shape, dtype=x.dtype) if out is None else out
+    # fill only the border, then copy x once into the interior
+    x_pad[:, :, :top] = fill
+    x_pad[:, :, top + g.H:] = fill
+    x_pad[:, :, top:top + g.H, :left] = fill
+    x_pad[:, :, top:top + g.H, left + g.W:] = fill
+    x_pad[:, :, top:top + g.H, left:left + g.W] = x
+    return x_pad
+
+
+def interior(x_pad, g):
+    """The (N, C, H, W) view of x inside x_pad."""
+    (top, _), (left, _) = g.padding
+    return x_pad[:, :, top:top + g.H, left:left + g.W]
+
+
+def windows(x_pad, g):
+    """Zero-copy read-only view (N, C, kH, kW, H_out, row) of the windows of x_pad.
+
+    ``view[n, c, i, j, oh, ow] = x_pad[n, c, oh*sH + i*dH, ow*sW + j*dW]``; with the full-width
+    layout ``ow`` runs over the padded width (reading on into the next row).
+    """
+    if x_pad.shape != g.padded_shape:
+        raise ValueError(f"windows: expected a padded input of shape {g.padded_shape}, got {x_pad.shape}")
+    s_n, s_c, s_h, s_w = x_pad.strides
+    (k_h, k_w), (st_h, st_w), (d_h, d_w) = g.kernel, g.stride, g.dilation
+    shape = (g.N, g.C, k_h, k_w, g.H_out, g.row)
+    strides = (s_n, s_c, d_h * s_h, d_w * s_w, st_h * s_h, st_w * s_w)
+    if g.full_width:  # rows run past W_pad: make sure the last one still ends inside the buffer
+        last = sum((n - 1) * s for n, s in zip(shape, strides))
+        if not x_pad.flags.c_contiguous or last + x_pad.itemsize > x_pad.nbytes:
+            raise ValueError("windows: a full-width view needs the C-contiguous padded buffer of pad()")
+    return as_strided(x_pad, shape=shape, strides=strides, writeable=False)
+
+
+def add_windows(dx_pad, d_windows, g):
+    """The adjoint of ``windows`` (col2im): add every window value back where it was read.
+
+    dx_pad: C-contiguous, ``g.padded_shape`` or a leading slice of the batch of it, updated in
+    place; d_windows: (n, C, kH, kW, H_out, row). Overlapping windows add up. One strided
+    slice-add per kernel position. With the full-width layout the garbage values of each row must
+    be zero (they land on other pixels).
+    """
+    (k_h, k_w), (st_h, st_w), (d_h, d_w) = g.kernel, g.stride, g.dilation
+    if g.full_width:
+        if not dx_pad.flags.c_contiguous:
+            raise ValueError("add_windows: the full-width layout needs a C-contiguous dx_pad")
+        n, c = dx_pad.shape[:2]
+        flat = dx_pad.reshape(n, c, -1)
+        run = g.H_out * g.W_pad
+        for i in range(k_h):
+            for j in range(k_w):
+                start = i * d_h * g.W_pad + j * d_w
+                flat[:, :, start:start + run] += d_windows[:, :, i, j].reshape(n, c, run)
+        return dx_pad
+    h_span = st_h * (g.H_out - 1) + 1
+    w_span = st_w * (g.W_out - 1) + 1
+    for i in range(k_h):
+        for j in range(k_w):
+            top, left = i * d_h, j * d_w
+            dx_pad[:, :, top:top + h_span:st_h, left:left + w_span:st_w] += d_windows[:, :, i, j]
+    return dx_pad
+
+
+def unfold(x, g):
+    """x: (N, C, H, W) -> columns (N, C*kH*kW, L), PyTorch's F.unfold layout (one copy)."""
+    _require_standard_layout(g, "unfold")
+    k_h, k_w = g.kernel
+    columns = np.empty((g.N, g.C * k_h * k_w, g.L), dtype=x.dtype)
+    np.copyto(columns.reshape(g.N, g.C, k_h, k_w, g.H_out, g.W_out), windows(pad(x, g), g))
+    return columns
+
+
+def fold(columns, g):
+    """columns: (N, C*kH*kW, L) -> (N, C, H, W): the adjoint of ``unfold`` (overlaps add)."""
+    _require_standard_layout(g, "fold")
+    k_h, k_w = g.kernel
+    dx_pad = np.zeros(g.padded_shape, dtype=columns.dtype)
+    add_windows(dx_pad, columns.reshape(g.N, g.C, k_h, k_w, g.H_out, g.W_out), g)
+    return np.ascontiguousarray(interior(dx_pad, g))
+
+
+def _require_standard_layout(g, name):
+    if g.full_width:
+        raise ValueError(f"{name}: the (N, C*kH*kW, L) layout has no full-width form")
