@@ -132,8 +132,9 @@ class Tensor:
         """
         if not self.requires_grad:
             raise BackwardError(
-                "backward: this tensor does not require grad (it was built from constants "
-                "or under no_grad)"
+                f"backward: this tensor does not require grad: it was built from constants, under "
+                f"no_grad, or from integer/bool data (dtype {self.dtype}; only floating tensors "
+                "require grad, e.g. ag.Tensor(np.array(..., dtype=np.float32)))"
             )
         if grad is None:
             if self.value.size != 1:
@@ -334,6 +335,10 @@ class Tensor:
         return shape_ops.reshape(self, shape[0] if len(shape) == 1 else shape)
 
     def transpose(self, *axes):
+        """NumPy's ``transpose(*axes)`` (a permutation), except that two axes swap those two,
+        PyTorch's ``x.transpose(dim0, dim1)``: so ``x.transpose(0, 1)`` of a matrix is its transpose."""
+        if len(axes) == 2 and all(isinstance(a, numbers.Integral) for a in axes):
+            return shape_ops.swapaxes(self, *axes)
         return shape_ops.transpose(self, axes[0] if len(axes) == 1 else (axes or None))
 
     @property
@@ -428,10 +433,14 @@ def constant(value, like=None):
     would (so ``float32_tensor * 2.0`` stays float32)."""
     if isinstance(value, Tensor):
         return value
-    if like is not None and isinstance(value, (int, float)) and not isinstance(value, bool):
-        array = np.asarray(value, dtype=np.result_type(like.value, value))
-    else:
-        array = as_array(value, "constant")
+    array = as_array(value, "constant")
+    if like is not None and array.ndim == 0 and array.dtype.kind in "biuf":
+        # a number (Python, NumPy scalar or 0-d array) never changes a float tensor's dtype,
+        # PyTorch's rule for scalars; otherwise NumPy's weak promotion of Python numbers
+        if like.value.dtype.kind == "f":
+            array = array.astype(like.value.dtype)
+        elif isinstance(value, (int, float)):
+            array = array.astype(np.result_type(like.value, value))
     out = Tensor.__new__(Tensor)
     out.value = array
     out.requires_grad = False

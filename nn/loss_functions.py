@@ -39,8 +39,9 @@ def _upstream(g, reduction, shape, divisor):
     if reduction == "none":
         return g
     if reduction == "mean":
-        with np.errstate(invalid="ignore", divide="ignore"):
-            g = g / divisor
+        if divisor == 0:  # every target ignored: the loss is NaN, the gradient zero (as torch)
+            return np.zeros(shape, dtype=np.result_type(g))
+        g = g / divisor
     return np.broadcast_to(g, shape)
 
 

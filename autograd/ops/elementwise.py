@@ -26,10 +26,12 @@ def _operands(a, b):
 def _apply(op, ufunc, a, b):
     try:
         return ufunc(a.value, b.value)
-    except ValueError:
-        raise ValueError(
-            f"{op}: shapes {a.shape} and {b.shape} cannot be broadcast together"
-        ) from None
+    except ValueError as error:
+        try:
+            np.broadcast_shapes(a.shape, b.shape)
+        except ValueError:
+            raise ValueError(f"{op}: shapes {a.shape} and {b.shape} cannot be broadcast together") from None
+        raise ValueError(f"{op}: {error} (dtypes {a.dtype} and {b.dtype})") from None
 
 
 def _as_tensor(x):
@@ -103,7 +105,10 @@ def power(a, b):
     def _backward():
         g = out._grad
         if a.requires_grad:
-            a._accumulate(unbroadcast(g * b.value * a.value ** (b.value - 1), a.shape))
+            # where the exponent is 0 the base gradient is 0, also at a base of 0 (as torch)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                local = b.value * a.value ** (b.value - 1)
+            a._accumulate(unbroadcast(g * np.where(b.value == 0, 0, local), a.shape))
         if b.requires_grad:
             base_is_zero = (a.value == 0) & (b.value >= 0)
             log_a = np.log(np.where(base_is_zero, 1, a.value))

@@ -137,3 +137,21 @@ def test_astype_is_differentiable():
     assert y.dtype == np.float64
     y.sum().backward()
     assert x.grad.dtype == np.float32 and (x.grad == 2).all()
+
+
+def test_power_zero_exponent_has_zero_base_gradient_even_at_zero():
+    a = ag.Tensor(np.array([0.0, 1.0, -2.0]))
+    (a**0).sum().backward()
+    np.testing.assert_array_equal(a.grad, [0.0, 0.0, 0.0], err_msg="expected d(x^0)/dx = 0, also at x = 0 (torch)")
+
+
+def test_integer_power_error_names_the_real_cause():
+    with pytest.raises(ValueError, match="power: Integers to negative integer powers"):
+        ag.Tensor([1, 2, 3]) ** -1
+
+
+def test_zero_d_numpy_operands_keep_float32():
+    x = ag.Tensor(np.ones(2, np.float32))
+    for other in (np.float64(2.0), np.array(2.0), 2.0, 2):
+        assert (x * other).dtype == np.float32, f"expected float32 * {type(other).__name__} to stay float32"
+    assert (x * np.ones(2)).dtype == np.float64, "expected a float64 array operand to promote, as NumPy"

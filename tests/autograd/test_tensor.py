@@ -111,3 +111,17 @@ def test_repr_names_op_and_dtype():
     x = ag.Tensor(np.ones(2, np.float32), label="x")
     assert "float32" in repr(x) and "label='x'" in repr(x)
     assert "op='*'" in repr(x * 2)
+
+
+def test_transpose_with_two_axes_swaps_them_like_torch():
+    m = ag.Tensor(np.arange(6.0).reshape(2, 3))
+    np.testing.assert_array_equal(m.transpose(0, 1).value, m.value.T, err_msg="expected torch's x.transpose(0, 1)")
+    x = ag.Tensor(np.ones((2, 3, 4)))
+    assert x.transpose(0, 2).shape == (4, 3, 2)
+    assert x.transpose(2, 0, 1).shape == (4, 2, 3), "expected NumPy's permutation form to keep working"
+    assert x.transpose((1, 2, 0)).shape == (3, 4, 2)
+
+
+def test_backward_on_an_integer_tensor_says_why():
+    with pytest.raises(ValueError, match="integer/bool data"):
+        (ag.Tensor([1, 2, 3]) * 2).sum().backward()

@@ -193,3 +193,12 @@ def test_loss_modules_hold_weights_as_buffers_and_print_like_torch():
     assert list(nn.BCEWithLogitsLoss(pos_weight=np.ones(2)).state_dict()) == ["pos_weight"]
     for name in ["MSELoss", "CrossEntropyLoss", "NLLLoss", "BCELoss", "BCEWithLogitsLoss"]:
         assert repr(getattr(nn, name)()) == repr(getattr(torch.nn, name)())
+
+
+@pytest.mark.parametrize("loss_name", ["cross_entropy", "nll_loss"])
+def test_all_targets_ignored_gives_nan_loss_and_zero_gradient(loss_name):
+    logits = ag.Tensor(np.random.default_rng(0).standard_normal((4, 3)))
+    loss = getattr(F, loss_name)(logits, np.array([1, 1, 1, 1]), ignore_index=1)
+    assert np.isnan(loss.item()), "expected torch's NaN for a mean over nothing"
+    loss.backward()
+    np.testing.assert_array_equal(logits.grad, np.zeros((4, 3)), err_msg="expected a zero gradient, not NaN")
