@@ -99,6 +99,9 @@ def train_one_epoch(model, loader, loss_fn, optimizer, description="", progress=
         correct += int((logits.value.argmax(axis=1) == y).sum())
         seen += len(y)
         batches.set_postfix(loss=f"{total_loss / seen:.4f}", acc=f"{correct / seen:.4f}")
+    if seen == 0:
+        raise ValueError("train_one_epoch: the loader gave no batches (an empty dataset, or drop_last with "
+                         "fewer samples than batch_size)")
     return total_loss / seen, correct / seen
 
 

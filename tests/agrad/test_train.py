@@ -113,3 +113,13 @@ def test_bad_settings_give_clear_messages(tmp_path, capsys, args, message):
 def test_eval_of_a_missing_checkpoint(tmp_path, capsys):
     assert main(["eval", "--checkpoint", str(tmp_path / "nope.npz")]) == 2
     assert "nope.npz" in capsys.readouterr().out
+
+
+def test_an_epoch_without_batches_is_a_clear_error():
+    from agrad.train import train_one_epoch
+    from nn.data import DataLoader, TensorDataset
+
+    empty = DataLoader(TensorDataset(np.zeros((0, 1, 8, 8), np.float32), np.zeros(0, np.int64)), batch_size=4)
+    model = nn.SmallCNN()
+    with pytest.raises(ValueError, match="no batches"):
+        train_one_epoch(model, empty, nn.CrossEntropyLoss(), optim.SGD(model.parameters(), lr=0.1))
