@@ -97,6 +97,7 @@ def write_student_versions(source_dir, out_dir):
         except json.JSONDecodeError as error:
             raise ValueError(f"exercises: {path} is not a valid notebook: {error}") from None
         target = out_dir / path.name
+        out_dir.mkdir(parents=True, exist_ok=True)
         write_json_atomically(target, student_notebook(notebook, where=str(path)))
         written.append((target, solution_count(notebook)))
     return written

@@ -2,7 +2,7 @@
 
 import io
 
-from agrad.files import write_atomically
+from autograd.files import write_atomically
 
 
 def save_curves(history, path):

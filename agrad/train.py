@@ -57,6 +57,7 @@ def train(config, progress=True, log=print):
     loader = DataLoader(train_set, batch_size=config["batch_size"], shuffle=True, seed=config["seed"])
     test_loader = DataLoader(test_set, batch_size=512)
 
+    out.mkdir(parents=True, exist_ok=True)
     history, best_accuracy, start_epoch = [], -1.0, 0
     if config["resume"]:
         start_epoch, best_accuracy, history = _restore(out, config, model, optimizer)

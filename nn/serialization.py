@@ -7,14 +7,13 @@ one, never half a file. ``load`` reads with ``allow_pickle=False``: a checkpoint
 and loading it can never run code.
 """
 
-import contextlib
 import os
-import secrets
 import zipfile
 from collections import OrderedDict
 
 import numpy as np
 
+from autograd.files import write_atomically
 from autograd.tensor import Tensor
 
 
@@ -41,19 +40,6 @@ def _write_npz(file, arrays):
                 np.lib.format.write_array(member, np.asanyarray(array), allow_pickle=False)
 
 
-def _fsync_directory(directory):
-    try:  # makes the rename itself durable; not possible on every platform (e.g. Windows)
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
 def save(state_dict, path):
     """Write ``state_dict`` (name -> array, Tensor or torch tensor) to ``path`` as ``.npz``.
 
@@ -65,20 +51,7 @@ def save(state_dict, path):
     directory = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(directory):
         raise FileNotFoundError(f"save: the directory {directory!r} for {path!r} does not exist")
-    temporary = os.path.join(directory, f".{os.path.basename(path)}.{secrets.token_hex(6)}.tmp")
-    # O_EXCL: never reuse an existing file; 0o666 leaves the permissions to the umask
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
-    try:
-        with os.fdopen(fd, "wb") as file:
-            _write_npz(file, arrays)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
-        raise
-    _fsync_directory(directory)
+    write_atomically(path, lambda file: _write_npz(file, arrays))
 
 
 def load(path):

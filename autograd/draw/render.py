@@ -15,12 +15,12 @@ layout overflows on long chains: a pathological graph gives an error, not a hung
 import atexit
 import gc
 import os
-import secrets
-import shutil
 import threading
 from pathlib import Path
 
 import graphviz
+
+from autograd import files
 
 # the formats the WebAssembly build of Graphviz (core plugin only) can write
 WASM_FORMATS = frozenset({"svg", "dot", "gv", "xdot", "canon", "plain", "json", "ps", "fig"})
@@ -138,23 +138,10 @@ def _timed_backend():
 
 
 def write_atomically(path, data):
-    """Write ``data`` (bytes or str) to ``path`` through a temporary file and a rename, so an
-    interrupted write never leaves a half-written file where the old one was. A new file gets
-    the usual permissions (umask applies); a replaced file keeps its own."""
-    path = Path(path)
+    """Write ``data`` (bytes or str) to ``path`` atomically (``autograd.files.write_atomically``)."""
     if isinstance(data, str):
         data = data.encode("utf-8")
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-    try:
-        with open(temporary, "xb") as file:
-            file.write(data)
-        if path.exists():
-            shutil.copymode(path, temporary)
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    return path
+    return files.write_atomically(path, lambda file: file.write(data))
 
 
 class GraphDrawing(graphviz.Digraph):

@@ -6,14 +6,14 @@ an interrupted or corrupted download never leaves a file a dataset could mistake
 MD5 serves here as the published integrity check of the data sets, not as a security measure.
 """
 
-import contextlib
 import hashlib
 import http.client
-import os
+import shutil
 import tarfile
-import tempfile
 import urllib.request
 from pathlib import Path
+
+from autograd.files import write_atomically
 
 CHUNK_BYTES = 1 << 20
 TIMEOUT_SECONDS = 60
@@ -44,22 +44,16 @@ def download_url(url, path, md5, progress=True):
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        with os.fdopen(descriptor, "wb") as out:
-            actual = _stream_into(url, out, progress, path.name)
-            out.flush()
-            os.fsync(out.fileno())
-        if actual != md5:
+
+    def fetch_and_verify(out):
+        actual = _stream_into(url, out, progress, path.name)
+        if actual != md5:  # raised before the rename: the earlier file at path stays
             raise DownloadError(
                 f"checksum mismatch for {url}: got MD5 {actual}, expected {md5}; the file was discarded "
                 "(a damaged download or a changed file on the server)"
             )
-        os.replace(temporary, path)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
-    return path
+
+    return write_atomically(path, fetch_and_verify)
 
 
 def _stream_into(url, out, progress, name):
@@ -150,7 +144,9 @@ def extract_members(archive, members, directory):
                 if not member.isfile():
                     raise DownloadError(f"{archive}: member {name} is not a regular file; refusing to extract it")
                 source = tar.extractfile(member)
-                write_atomically(directory / wanted[name], source)
+                write_atomically(
+                    directory / wanted[name], lambda out, source=source: shutil.copyfileobj(source, out, CHUNK_BYTES)
+                )
                 extracted.add(name)
     except (tarfile.TarError, EOFError, OSError) as error:
         if isinstance(error, DownloadError):
@@ -161,18 +157,3 @@ def extract_members(archive, members, directory):
         raise DownloadError(f"{archive}: the archive lacks {', '.join(missing)}")
 
 
-def write_atomically(path, source):
-    """Write the binary stream ``source`` to ``path`` through a temporary file and a rename."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        with os.fdopen(descriptor, "wb") as out:
-            while chunk := source.read(CHUNK_BYTES):
-                out.write(chunk)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, path)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
