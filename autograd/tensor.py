@@ -428,6 +428,11 @@ def make_result(value, op, inputs):
     return out
 
 
+def as_tensor(x):
+    """``x`` itself if it is a Tensor, else a constant Tensor of it."""
+    return x if isinstance(x, Tensor) else constant(x)
+
+
 def constant(value, like=None):
     """A Tensor that does not require grad. A Python number takes ``like``'s dtype where NumPy
     would (so ``float32_tensor * 2.0`` stays float32)."""

@@ -13,7 +13,7 @@ from autograd.ops.fold import fold, unfold
 from autograd.ops.pool import avg_pool2d, max_pool2d
 from autograd.ops.reduce import log_softmax as _log_softmax
 from autograd.ops.reduce import softmax as _softmax
-from autograd.tensor import Tensor, constant, make_result
+from autograd.tensor import as_tensor, make_result
 from nn.loss_functions import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
@@ -29,9 +29,6 @@ __all__ = [
 ]
 
 
-def _as_tensor(x):
-    return x if isinstance(x, Tensor) else constant(x)
-
 
 def linear(input, weight, bias=None):
     """y = x W^T + b.
@@ -39,7 +36,7 @@ def linear(input, weight, bias=None):
     input: (*, in_features); weight: (out_features, in_features); bias: (out_features,) or None
     -> (*, out_features). Backward: dx = g W, dW = g^T x, db = sum of g over the leading axes.
     """
-    x, weight = _as_tensor(input), _as_tensor(weight)
+    x, weight = as_tensor(input), as_tensor(weight)
     if weight.ndim != 2:
         raise ValueError(f"linear: weight must be 2-D (out_features, in_features), got shape {weight.shape}")
     if x.ndim == 0 or x.shape[-1] != weight.shape[1]:
@@ -48,7 +45,7 @@ def linear(input, weight, bias=None):
     value = x.value @ weight.value.T
     inputs = (x, weight)
     if bias is not None:
-        bias = _as_tensor(bias)
+        bias = as_tensor(bias)
         if bias.shape != (weight.shape[0],):
             raise ValueError(f"linear: bias shape {bias.shape} should be ({weight.shape[0]},)")
         value += bias.value
@@ -93,7 +90,7 @@ def dropout(input, p=0.5, training=True, inplace=False):
     NumPy's global generator (``np.random.seed`` makes them reproducible).
     """
     check_dropout_probability(p)
-    x = _as_tensor(input)
+    x = as_tensor(input)
     if not training or p == 0:
         return x
     keep = np.random.random_sample(x.shape) >= p
@@ -119,7 +116,7 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     Backward (training), with xhat the normalised input and dxhat = g * weight:
     dx = (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat)) / sqrt(var + eps).
     """
-    x = _as_tensor(input)
+    x = as_tensor(input)
     if x.ndim < 2:
         raise ValueError(f"batch_norm: expected input (N, C) or (N, C, ...), got shape {x.shape}")
     channels = x.shape[1]
@@ -149,11 +146,11 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     value = normalized
     inputs = [x]
     if weight is not None:
-        weight = _as_tensor(weight)
+        weight = as_tensor(weight)
         value = value * weight.value.reshape(stat_shape)
         inputs.append(weight)
     if bias is not None:
-        bias = _as_tensor(bias)
+        bias = as_tensor(bias)
         value = value + bias.value.reshape(stat_shape)
         inputs.append(bias)
     out = make_result(value, "batch_norm", tuple(inputs))

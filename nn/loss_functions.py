@@ -10,13 +10,10 @@ float class target raises ValueError naming the op and the offending values.
 import numpy as np
 from scipy import special
 
-from autograd.tensor import Tensor, constant, make_result
+from autograd.tensor import Tensor, as_tensor, constant, make_result
 
 _REDUCTIONS = ("mean", "sum", "none")
 
-
-def _as_tensor(x):
-    return x if isinstance(x, Tensor) else constant(x)
 
 
 def check_reduction(reduction, op):
@@ -82,7 +79,7 @@ def mse_loss(input, target, reduction="mean"):
     """Mean squared error (x - y)^2. input, target: the same shape (a mismatch is an error, not
     a silent broadcast). Gradient: 2 (x - y) / count for 'mean'."""
     check_reduction(reduction, "mse_loss")
-    x = _as_tensor(input)
+    x = as_tensor(input)
     t = _float_target(target, x, "mse_loss")
     diff = x.value - t.value
     out = make_result(_reduce(diff * diff, reduction, x.dtype.type(diff.size)), "mse_loss", (x, t))
@@ -150,7 +147,7 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
     check_reduction(reduction, op)
     if not 0 <= label_smoothing <= 1:
         raise ValueError(f"{op}: label_smoothing must be in [0, 1], got {label_smoothing!r}")
-    x = _as_tensor(input)
+    x = as_tensor(input)
     labels, keep = _class_targets(op, x, target, ignore_index)
     axis = 0 if x.ndim == 1 else 1
     classes = x.shape[axis]
@@ -193,7 +190,7 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
     """
     op = "nll_loss"
     check_reduction(reduction, op)
-    x = _as_tensor(input)
+    x = as_tensor(input)
     labels, keep = _class_targets(op, x, target, ignore_index)
     axis = 0 if x.ndim == 1 else 1
     class_weight = _class_weights(weight, x.shape[axis], x, op)
@@ -223,7 +220,7 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):
     """
     op = "binary_cross_entropy"
     check_reduction(reduction, op)
-    x = _as_tensor(input)
+    x = as_tensor(input)
     t = _float_target(target, x, op)
     _check_probability_range(x.value, "input value", op)
     _check_probability_range(t.value, "target value", op)
@@ -259,7 +256,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean
     """
     op = "binary_cross_entropy_with_logits"
     check_reduction(reduction, op)
-    x = _as_tensor(input)
+    x = as_tensor(input)
     t = _float_target(target, x, op)
     _check_probability_range(t.value, "target value", op)
     w = _elementwise_weight(weight, x, op)

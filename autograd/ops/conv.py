@@ -27,7 +27,7 @@ import numpy as np
 from autograd import sliding_windows as sw
 from autograd.ops.conv_args import check_windows_fit, conv_padding, is_int, pair, require_ndim
 from autograd.ops.workspace import scratch
-from autograd.tensor import Tensor, constant, make_result
+from autograd.tensor import as_tensor, make_result
 
 COLUMN_BYTES = 4 << 20
 
@@ -39,8 +39,8 @@ def conv2d(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     stride, dilation: int or pair; padding: int, pair, "valid" or "same".
     Returns (N, C_out, H_out, W_out) with H_out = (H + 2 pH - dH (kH - 1) - 1) // sH + 1.
     """
-    x, weight = _as_tensor(x), _as_tensor(weight)
-    bias = None if bias is None else _as_tensor(bias)
+    x, weight = as_tensor(x), as_tensor(weight)
+    bias = None if bias is None else as_tensor(bias)
     g, groups = _geometry(x.shape, weight.shape, None if bias is None else bias.shape,
                           stride, padding, dilation, groups)
     dtype = np.result_type(*(t.value.dtype for t in (x, weight, bias) if t is not None))
@@ -236,6 +236,3 @@ def _geometry(x_shape, w_shape, b_shape, stride, padding, dilation, groups):
     g.full_width = stride == (1, 1) and kernel != (1, 1) and g.W_pad <= 2 * g.W_out
     return g, groups
 
-
-def _as_tensor(x):
-    return x if isinstance(x, Tensor) else constant(x)

@@ -11,7 +11,7 @@ from scipy import special
 
 from autograd.ops.broadcast import unbroadcast
 from autograd.scalar import Scalar
-from autograd.tensor import Tensor, constant, make_result
+from autograd.tensor import Tensor, as_tensor, constant, make_result
 
 
 def _operands(a, b):
@@ -33,9 +33,6 @@ def _apply(op, ufunc, a, b):
             raise ValueError(f"{op}: shapes {a.shape} and {b.shape} cannot be broadcast together") from None
         raise ValueError(f"{op}: {error} (dtypes {a.dtype} and {b.dtype})") from None
 
-
-def _as_tensor(x):
-    return x if isinstance(x, Tensor) else constant(x)
 
 
 # -- binary arithmetic --------------------------------------------------------------------
@@ -121,7 +118,7 @@ def power(a, b):
 def neg(x):
     if isinstance(x, Scalar):
         return -x
-    x = _as_tensor(x)
+    x = as_tensor(x)
     out = make_result(-x.value, "neg", (x,))
 
     def _backward():
@@ -192,7 +189,7 @@ def where(condition, a, b):
 def exp(x):
     if isinstance(x, Scalar):
         return x.exp()
-    x = _as_tensor(x)
+    x = as_tensor(x)
     out = make_result(np.exp(x.value), "exp", (x,))
 
     def _backward():
@@ -205,7 +202,7 @@ def exp(x):
 def log(x):
     if isinstance(x, Scalar):
         return x.log()
-    x = _as_tensor(x)
+    x = as_tensor(x)
     out = make_result(np.log(x.value), "log", (x,))
 
     def _backward():
@@ -218,7 +215,7 @@ def log(x):
 def sqrt(x):
     if isinstance(x, Scalar):
         return x.sqrt()
-    x = _as_tensor(x)
+    x = as_tensor(x)
     out = make_result(np.sqrt(x.value), "sqrt", (x,))
 
     def _backward():
@@ -232,7 +229,7 @@ def abs(x):
     """|x|; the gradient at 0 is 0 (as PyTorch)."""
     if isinstance(x, Scalar):
         return x.abs()
-    x = _as_tensor(x)
+    x = as_tensor(x)
     out = make_result(np.abs(x.value), "abs", (x,))
 
     def _backward():
@@ -245,7 +242,7 @@ def abs(x):
 def tanh(x):
     if isinstance(x, Scalar):
         return x.tanh()
-    x = _as_tensor(x)
+    x = as_tensor(x)
     out = make_result(np.tanh(x.value), "tanh", (x,))
 
     def _backward():
@@ -259,7 +256,7 @@ def sigmoid(x):
     """1 / (1 + e^-x), computed without overflow for any x."""
     if isinstance(x, Scalar):
         return x.sigmoid()
-    x = _as_tensor(x)
+    x = as_tensor(x)
     out = make_result(special.expit(x.value), "sigmoid", (x,))
 
     def _backward():
@@ -273,7 +270,7 @@ def relu(x):
     """max(x, 0); the gradient at 0 is 0 (as PyTorch)."""
     if isinstance(x, Scalar):
         return x.relu()
-    x = _as_tensor(x)
+    x = as_tensor(x)
     out = make_result(np.maximum(x.value, 0), "relu", (x,))
 
     def _backward():
@@ -290,7 +287,7 @@ def clip(x, min=None, max=None):
         return x.clip(min, max)
     if min is None and max is None:
         raise ValueError("clip: give at least one of min and max")
-    x = _as_tensor(x)
+    x = as_tensor(x)
     out = make_result(np.clip(x.value, min, max), "clip", (x,))
 
     def _backward():
@@ -307,7 +304,7 @@ def clip(x, min=None, max=None):
 
 def astype(x, dtype):
     """The same values as ``dtype``; the gradient is cast back to x's dtype."""
-    x = _as_tensor(x)
+    x = as_tensor(x)
     dtype = np.dtype(dtype)
     if x.dtype == dtype:
         return x

@@ -5,7 +5,7 @@ unfold's backward is a fold and fold's backward is an unfold: they are each othe
 
 from autograd import sliding_windows as sw
 from autograd.ops.conv_args import check_windows_fit, pair, require_ndim
-from autograd.tensor import Tensor, constant, make_result
+from autograd.tensor import as_tensor, make_result
 
 
 def unfold(x, kernel_size, dilation=1, padding=0, stride=1):
@@ -14,7 +14,7 @@ def unfold(x, kernel_size, dilation=1, padding=0, stride=1):
     x: (N, C, H, W) -> (N, C*kH*kW, L), L = H_out * W_out; row c*kH*kW + i*kW + j of column
     oh*W_out + ow is x_pad[n, c, oh*sH + i*dH, ow*sW + j*dW].
     """
-    x = _as_tensor(x)
+    x = as_tensor(x)
     require_ndim(x.shape, 4, "unfold", "input", "(N, C, H, W)")
     g = _geometry("unfold", x.shape, kernel_size, dilation, padding, stride)
     out = make_result(sw.unfold(x.value, g), "unfold", (x,))
@@ -32,7 +32,7 @@ def fold(columns, output_size, kernel_size, dilation=1, padding=0, stride=1):
     columns: (N, C*kH*kW, L) -> (N, C, H, W) with (H, W) = output_size and L the number of
     windows that fit in it.
     """
-    columns = _as_tensor(columns)
+    columns = as_tensor(columns)
     op = "fold"
     require_ndim(columns.shape, 3, op, "input", "(N, C*kH*kW, L)")
     height, width = pair(output_size, "output_size", op, minimum=1)
@@ -66,6 +66,3 @@ def _geometry(op, shape, kernel_size, dilation, padding, stride):
     check_windows_fit(shape, kernel, padding, dilation, op)
     return sw.WindowGeometry(shape, kernel, stride, padding, dilation)
 
-
-def _as_tensor(x):
-    return x if isinstance(x, Tensor) else constant(x)

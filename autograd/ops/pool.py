@@ -10,7 +10,7 @@ import numpy as np
 from autograd import sliding_windows as sw
 from autograd.ops.conv_args import pool_args
 from autograd.ops.workspace import scratch
-from autograd.tensor import Tensor, constant, make_result
+from autograd.tensor import as_tensor, make_result
 
 
 def max_pool2d(x, kernel_size, stride=None, padding=0):
@@ -20,7 +20,7 @@ def max_pool2d(x, kernel_size, stride=None, padding=0):
     the kernel; the padding is -inf, at most half the kernel (PyTorch's rule), so every window
     holds at least one real element.
     """
-    x = _as_tensor(x)
+    x = as_tensor(x)
     kernel, stride, padding = pool_args(x.shape, kernel_size, stride, padding, "max_pool2d")
     g = sw.WindowGeometry(x.shape, kernel, stride, padding)
     fill = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
@@ -75,7 +75,7 @@ def avg_pool2d(x, kernel_size, stride=None, padding=0):
 
     x: (N, C, H, W) -> (N, C, H_out, W_out); stride defaults to the kernel.
     """
-    x = _as_tensor(x)
+    x = as_tensor(x)
     kernel, stride, padding = pool_args(x.shape, kernel_size, stride, padding, "avg_pool2d")
     g = sw.WindowGeometry(x.shape, kernel, stride, padding)
     dtype = x.dtype if x.dtype.kind == "f" else np.dtype(np.float64)
@@ -100,6 +100,3 @@ def avg_pool2d(x, kernel_size, stride=None, padding=0):
     out._backward = _backward
     return out
 
-
-def _as_tensor(x):
-    return x if isinstance(x, Tensor) else constant(x)

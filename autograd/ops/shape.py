@@ -9,11 +9,7 @@ import numpy as np
 
 from autograd.ops.axes import normalize_axes, normalize_axis
 from autograd.ops.broadcast import unbroadcast
-from autograd.tensor import Tensor, constant, make_result
-
-
-def _as_tensor(x):
-    return x if isinstance(x, Tensor) else constant(x)
+from autograd.tensor import Tensor, as_tensor, make_result
 
 
 def _shape_tuple(shape, op):
@@ -27,7 +23,7 @@ def _shape_tuple(shape, op):
 
 def reshape(x, shape):
     """The same elements in a new shape (one entry may be -1)."""
-    x = _as_tensor(x)
+    x = as_tensor(x)
     shape = _shape_tuple(shape, "reshape")
     try:
         value = x.value.reshape(shape)
@@ -44,7 +40,7 @@ def reshape(x, shape):
 
 def flatten(x, start_dim=0, end_dim=-1):
     """Axes start_dim..end_dim merged into one (PyTorch's flatten; the defaults give 1-D)."""
-    x = _as_tensor(x)
+    x = as_tensor(x)
     if x.ndim == 0:
         return reshape(x, (1,))
     start = normalize_axis(start_dim, x.ndim, "flatten")
@@ -56,7 +52,7 @@ def flatten(x, start_dim=0, end_dim=-1):
 
 def transpose(x, axes=None):
     """Axes permuted (reversed when ``axes`` is None), like np.transpose."""
-    x = _as_tensor(x)
+    x = as_tensor(x)
     if axes is None:
         axes = tuple(reversed(range(x.ndim)))
     else:
@@ -73,7 +69,7 @@ def transpose(x, axes=None):
 
 
 def swapaxes(x, axis1, axis2):
-    x = _as_tensor(x)
+    x = as_tensor(x)
     axes = list(range(x.ndim))
     a = normalize_axis(axis1, x.ndim, "swapaxes")
     b = normalize_axis(axis2, x.ndim, "swapaxes")
@@ -83,7 +79,7 @@ def swapaxes(x, axis1, axis2):
 
 def expand_dims(x, axis):
     """New axes of length 1 at ``axis`` (an int or a tuple), like np.expand_dims."""
-    x = _as_tensor(x)
+    x = as_tensor(x)
     count = len(axis) if isinstance(axis, (tuple, list)) else 1
     axes = normalize_axes(axis, x.ndim + count, "expand_dims")
     return reshape(x, np.expand_dims(x.value, axes).shape)
@@ -91,7 +87,7 @@ def expand_dims(x, axis):
 
 def squeeze(x, axis=None):
     """Axes of length 1 removed (all of them, or the ones in ``axis``)."""
-    x = _as_tensor(x)
+    x = as_tensor(x)
     if axis is None:
         axes = tuple(i for i, n in enumerate(x.shape) if n == 1)
     else:
@@ -104,7 +100,7 @@ def squeeze(x, axis=None):
 
 def broadcast_to(x, shape):
     """x repeated along new or length-1 axes to ``shape``; the backward sums it back."""
-    x = _as_tensor(x)
+    x = as_tensor(x)
     shape = _shape_tuple(shape, "broadcast_to")
     try:
         value = np.broadcast_to(x.value, shape)
@@ -142,7 +138,7 @@ def getitem(x, index):
     """``x[index]``: slices, ints, None, Ellipsis, integer arrays, boolean masks, tuples of
     them. Repeated integer indices each send their gradient back (they add up, with
     ``np.add.at``), the fix the lesson's exercise 2.2 asks for."""
-    x = _as_tensor(x)
+    x = as_tensor(x)
     index = _plain_index(index)
     out = make_result(np.asarray(x.value[index]), "[...]", (x,))
 
@@ -161,7 +157,7 @@ def getitem(x, index):
 def pad(x, pad_width, mode="constant", constant_values=0):
     """Constant padding, np.pad's ``pad_width``: an int, (before, after), or one pair per
     axis. The backward crops the gradient back to x's region."""
-    x = _as_tensor(x)
+    x = as_tensor(x)
     if mode != "constant":
         raise ValueError(f"pad: only mode='constant' is differentiable here, got {mode!r}")
     try:
@@ -184,7 +180,7 @@ def pad(x, pad_width, mode="constant", constant_values=0):
 
 def concatenate(tensors, axis=0):
     """Tensors joined along an existing axis (their other axes must match)."""
-    tensors = [_as_tensor(t) for t in tensors]
+    tensors = [as_tensor(t) for t in tensors]
     if not tensors:
         raise ValueError("concatenate: needs at least one tensor")
     axis = normalize_axis(axis, tensors[0].ndim, "concatenate")
@@ -208,7 +204,7 @@ def concatenate(tensors, axis=0):
 
 def stack(tensors, axis=0):
     """Tensors of one shape joined along a new axis."""
-    tensors = [_as_tensor(t) for t in tensors]
+    tensors = [as_tensor(t) for t in tensors]
     if not tensors:
         raise ValueError("stack: needs at least one tensor")
     shapes = {t.shape for t in tensors}
@@ -228,7 +224,7 @@ def stack(tensors, axis=0):
 
 def split(x, indices_or_sections, axis=0):
     """A list of pieces along ``axis``, np.split's rules (an int must divide the length)."""
-    x = _as_tensor(x)
+    x = as_tensor(x)
     axis = normalize_axis(axis, x.ndim, "split")
     length = x.shape[axis]
     if isinstance(indices_or_sections, numbers.Integral):
