@@ -273,7 +273,7 @@ class Scalar:
         """The value limited to [min, max]; the gradient passes where min <= value <= max."""
         low = -math.inf if min is None else float(min)
         high = math.inf if max is None else float(max)
-        out = Scalar(builtin_min(builtin_max(self.value, low), high), "clip", inputs=(self,))
+        out = Scalar(low if self.value < low else high if self.value > high else self.value, "clip", inputs=(self,))
 
         def _backward():
             if low <= self.value <= high:
@@ -303,9 +303,6 @@ class Scalar:
     def __repr__(self):
         label = f", label={self.label!r}" if self.label else ""
         return f"Scalar(value={self.value:.6g}, grad={self._grad:.6g}{label})"
-
-
-builtin_min, builtin_max = min, max
 
 
 def _plain(x):

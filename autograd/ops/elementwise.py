@@ -134,7 +134,7 @@ def maximum(a, b):
         return a.maximum(b)
     if isinstance(b, Scalar):
         return b.maximum(a)
-    return _select_larger("maximum", a, b, np.greater)
+    return _select("maximum", a, b, np.maximum, np.greater)
 
 
 def minimum(a, b):
@@ -143,12 +143,13 @@ def minimum(a, b):
         return a.minimum(b)
     if isinstance(b, Scalar):
         return b.minimum(a)
-    return _select_larger("minimum", a, b, np.less)
+    return _select("minimum", a, b, np.minimum, np.less)
 
 
-def _select_larger(op, a, b, wins):
+def _select(op, a, b, select, wins):
+    """select(a, b) elementwise; the gradient goes to the side that ``wins``, half to each at a tie."""
     a, b = _operands(a, b)
-    out = make_result(_apply(op, np.maximum if wins is np.greater else np.minimum, a, b), op, (a, b))
+    out = make_result(_apply(op, select, a, b), op, (a, b))
 
     def _backward():
         g = out._grad
