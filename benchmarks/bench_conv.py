@@ -15,10 +15,11 @@ and the ratio agrad / torch, next to the ratio of the medians of all calls as a 
 
 import argparse
 import contextlib
-import statistics
 import time
 
 import numpy as np
+import timing
+from timing import timings
 
 import autograd as ag
 from autograd.ops.conv import conv2d
@@ -82,36 +83,6 @@ def lesson_maxpool_backward(dY, cache, k):
     l_idx = np.arange(L)[None, None, :]
     dX_cols[n_idx, c_idx, max_idx, l_idx] = dY.reshape(N, C, L)
     return lesson_col2im_batch(dX_cols.reshape(N, C * k * k, L), C, H, W, k, k, stride=k)
-
-
-# -- timing -------------------------------------------------------------------------------------
-CLOCK = time.perf_counter
-
-
-def timings(fns, repeats, block=5, settle=0.1):
-    """Milliseconds of each function: (median of its quietest block, median of all its calls).
-
-    The calls are made in blocks of ``block`` (``repeats`` calls in all), each function's block
-    after ``settle`` idle seconds, round after round. Not interleaved call by call: torch's OpenMP
-    threads and OpenBLAS's threads keep spinning for a while after a parallel call and would slow
-    down whatever runs next on two cores. On a shared machine other jobs only ever add time, so
-    the quietest block's median is the estimate of each function's own speed.
-    """
-    blocks = {name: [] for name in fns}
-    for fn in fns.values():
-        fn()
-    for _ in range(max(1, repeats // block)):
-        for name, fn in fns.items():
-            time.sleep(settle)
-            fn()
-            samples = []
-            for _ in range(block):
-                start = CLOCK()
-                fn()
-                samples.append((CLOCK() - start) * 1e3)
-            blocks[name].append(samples)
-    return {name: (min(statistics.median(b) for b in bs), statistics.median([t for b in bs for t in b]))
-            for name, bs in blocks.items()}
 
 
 def conv_timings(shape, c_out, k, p, repeats, torch, rng):
@@ -233,8 +204,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.cpu_time and args.threads != 1:
         parser.error("--cpu-time adds up the CPU time of every thread: use it with --threads 1")
-    global CLOCK
-    CLOCK = time.process_time if args.cpu_time else time.perf_counter
+    timing.CLOCK = time.process_time if args.cpu_time else time.perf_counter
     try:
         import torch
     except ImportError:

@@ -2,7 +2,8 @@
 
 1. One LeNet-5 SGD step (batch 64, 1x28x28): agrad vs the same model in PyTorch CPU, and the
    lesson-000 design (batched im2col looping over output positions + GEMM, col2im) as the
-   in-house baseline, written out in ``lesson_lenet.py``.
+   in-house baseline, written out in ``lesson_lenet.py``. Timed in alternating blocks
+   (``timing.timings``): the median of each one's quietest block, and of all its calls.
 2. One epoch of the default ``agrad train`` job (LeNet-5, digits at 28x28, batch 64, Adam) vs
    the equivalent PyTorch loop over the same arrays.
 3. One MNIST-sized epoch (60,000 random 28x28 images, batch 64, SGD) for both.
@@ -15,7 +16,7 @@ import time
 
 import numpy as np
 from lesson_lenet import LessonLeNet5
-from timing import median_time
+from timing import timings
 
 import nn
 import optim
@@ -114,11 +115,16 @@ def main(quick=False):
     y = rng.integers(0, 10, 64)
 
     print(f"{'':46} {'agrad':>9} {'torch':>9} ratio")
-    t_agrad = median_time(agrad_step_fn(x, y), repeats=30, warmup=3)
-    t_torch = median_time(torch_step_fn(torch, x, y), repeats=30, warmup=3) if torch else None
-    t_lesson = median_time(lesson_step_fn(x, y), repeats=5, warmup=1)
-    row("LeNet-5 SGD step, batch 64", t_agrad, t_torch)
-    row("  lesson-000 batched NumPy (in-house baseline)", t_lesson, t_torch)
+    steps = {"agrad": agrad_step_fn(x, y), "lesson": lesson_step_fn(x, y)}
+    if torch:
+        steps["torch"] = torch_step_fn(torch, x, y)
+    step_ms = timings(steps, repeats=60)
+    t_torch = step_ms["torch"][0] / 1e3 if torch else None
+    row("LeNet-5 SGD step, batch 64", step_ms["agrad"][0] / 1e3, t_torch)
+    row("  lesson-000 batched NumPy (in-house baseline)", step_ms["lesson"][0] / 1e3, t_torch)
+    if torch:
+        print(f"  {'(step, median of all calls)':<44} {step_ms['agrad'][1]:9.2f} {step_ms['torch'][1]:9.2f} "
+              f"{step_ms['agrad'][1] / step_ms['torch'][1]:5.2f}   (ms)")
 
     train_set, _, _ = load_splits("lenet5", "digits")
     images, labels = train_set.get_batch(np.arange(len(train_set)))

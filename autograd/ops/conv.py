@@ -3,10 +3,10 @@
 The forward is lesson 000's batched Conv2d, ``Y_mat = W_row @ X_mat``, with the columns X_mat
 (K, N*L), K = C*kH*kW, copied once from a zero-copy window view (``autograd.sliding_windows``)
 straight into the layout the GEMM reads. The backward is the same matrix view read backwards:
-``dW_row = dY_mat @ X_mat^T``, ``db = sum(dY)``, and dX either as ``W_row^T @ dY_mat`` then
-col2im (any stride), or, with stride 1, as lesson 001's "the backward is also a convolution":
-dY correlated with the kernel turned 180 degrees (taken when C_out <= 2 C_in, where it moves
-less memory).
+``dW_row = dY_mat @ X_mat^T``, ``db = sum(dY)``, and ``dX_mat = W_row^T @ dY_mat`` followed by
+col2im, which adds each column back onto the pixels its window read, or, with stride 1 and
+C_out <= 2 C_in, lesson 001's "the backward is also a convolution": dY correlated with the
+kernel turned 180 degrees (see ``_input_grad`` for which is taken when).
 
 Groups split K and C_out into ``groups`` blocks and the GEMM becomes one batched matmul over
 the group axis; a 1x1 convolution needs no columns at all (it is a matmul per pixel).
@@ -18,6 +18,8 @@ Speed (measured, see benchmarks/bench_conv.py):
   iterations for the benchmark's batches of 64; one per image only when a single image's
   columns exceed the budget); the backward rebuilds them slab by slab (one more copy) instead
   of holding the whole matrix from forward to backward;
+- col2im at stride 1 works in a flat layout where each kernel position is one long add
+  (``_input_grad_flat``), not one short strided add per image and channel;
 - the temporaries live in reused scratch buffers (``autograd.ops.workspace``): fresh
   multi-megabyte arrays cost more in page faults than a LeNet-sized GEMM.
 """
@@ -30,6 +32,8 @@ from autograd.ops.workspace import scratch
 from autograd.tensor import as_tensor, make_result
 
 COLUMN_BYTES = 4 << 20
+# below this many values per (image, channel) run, strided col2im is slower than the flat one
+FLAT_RUN = 256
 
 
 def conv2d(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
@@ -55,28 +59,20 @@ def _conv_columns(x, w, b, g, groups, dtype):
     """The general case: strided windows -> columns -> GEMM, slab by slab."""
     w_value = w.value.astype(dtype, copy=False)
     bias = None if b is None else b.value.astype(dtype, copy=False)
-    out = make_result(_correlate(x.value.astype(dtype, copy=False), w_value, bias, g, groups), "conv2d",
-                      (x, w) if b is None else (x, w, b))
+    x_value = x.value.astype(dtype, copy=False)
+    out = make_result(_correlate(x_value, w_value, bias, g, groups), "conv2d", (x, w) if b is None else (x, w, b))
 
     def _backward():
         dy = out._grad
-        if b is not None and b.requires_grad:
-            b._accumulate(dy.sum(axis=(0, 2, 3)))
-        transposed = _transposed_geometry(g, w.shape[0]) if x.requires_grad else None
         dy_mat = None
-        if w.requires_grad or (x.requires_grad and transposed is None):
-            # dY as a matrix (C_out, N*M); the full-width garbage columns get zeros so they add nothing
-            dy_mat = scratch("conv d_output", (w.shape[0], g.N, g.H_out, g.row), dtype)
-            dy_mat[..., : g.W_out] = dy.transpose(1, 0, 2, 3)
-            dy_mat[..., g.W_out:] = 0
-            dy_mat = dy_mat.reshape(w.shape[0], g.N, g.H_out * g.row)
+        if w.requires_grad or (b is not None and b.requires_grad):
+            dy_mat = _output_grad_matrix(dy, g)
+        if b is not None and b.requires_grad:
+            b._accumulate(dy_mat.sum(axis=1))  # the garbage columns of dy_mat are zeros
         if w.requires_grad:
-            w._accumulate(_weight_grad(x.value.astype(dtype, copy=False), dy_mat, g, groups, w.shape))
-        if x.requires_grad and transposed is not None:
-            # stride 1: dX is dY correlated with the kernel turned 180 degrees (lesson 001)
-            x._accumulate(_correlate(dy, _flipped_transposed(w_value, groups), None, transposed, groups))
-        elif x.requires_grad:
-            x._accumulate(_input_grad_col2im(dy_mat, w_value, g, groups))
+            w._accumulate(_weight_grad(x_value, dy_mat, g, groups, w.shape))
+        if x.requires_grad:
+            x._accumulate(_input_grad(dy, dy_mat, w_value, g, groups))
 
     out._backward = _backward
     return out
@@ -119,10 +115,26 @@ def _correlate(x, w, bias, g, groups):
     return value
 
 
+def _output_grad_matrix(dy, g):
+    """dY (N, C_out, H_out, W_out) as the matrix dY_mat (C_out, N*M) of the forward's GEMM.
+
+    With the full-width layout the garbage columns get zeros, so they add nothing to dW.
+    """
+    c_out = dy.shape[1]
+    dy_mat = scratch("conv d_output", (c_out, g.N, g.H_out, g.row), dy.dtype)
+    dy_mat[..., : g.W_out] = dy.transpose(1, 0, 2, 3)
+    dy_mat[..., g.W_out:] = 0
+    return dy_mat.reshape(c_out, -1)
+
+
 def _weight_grad(x, dy_mat, g, groups, w_shape):
-    """dW_row = dY_mat @ X_mat^T, summed slab by slab (the columns are rebuilt, not kept)."""
+    """dW_row = dY_mat @ X_mat^T, summed slab by slab (the columns are rebuilt, not kept).
+
+    Rebuilding them from the small input, a slab at a time in cache, measured faster in a
+    training step than keeping the forward's whole matrix, which has left the cache by then.
+    """
     win = _window_view(x, g)
-    dy_g = dy_mat.reshape(groups, -1, g.N, dy_mat.shape[2])
+    dy_g = dy_mat.reshape(groups, -1, g.N, g.H_out * g.row)
     dw = 0
     for start, n in _slabs(g, win.shape[0] * win.shape[1] * win.shape[2], x.dtype):
         dy_s = dy_g[:, :, start:start + n].reshape(groups, dy_g.shape[1], -1)
@@ -130,15 +142,75 @@ def _weight_grad(x, dy_mat, g, groups, w_shape):
     return dw.reshape(w_shape)
 
 
+def _input_grad(dy, dy_mat, w, g, groups):
+    """dX: (N, C_out, H_out, W_out) -> new (N, C, H, W), the adjoint of the forward, by one of three
+    routes (each measured fastest where it is taken, benchmarks/bench_conv.py):
+
+    - stride 1, C_out <= 2 C: lesson 001's "the backward is also a convolution", dY correlated
+      with the kernel turned 180 degrees (its columns are no bigger than the forward's);
+    - stride 1, short output rows (an image's H_out x row values fewer than ``FLAT_RUN``):
+      ``W_row^T @ dY_mat`` then col2im in the flat layout, a few long adds;
+    - otherwise ``W_row^T @ dY_mat`` then the strided col2im, one add per kernel position over
+      runs of H_out x row values.
+    """
+    transposed = _transposed_geometry(g, w.shape[0])
+    if transposed is not None:
+        return _correlate(dy, _flipped_transposed(w, groups), None, transposed, groups)
+    if g.stride == (1, 1) and g.H_out * g.row < FLAT_RUN:
+        return _input_grad_flat(dy, w, g, groups)
+    return _input_grad_col2im(_output_grad_matrix(dy, g) if dy_mat is None else dy_mat, w, g, groups)
+
+
+def _input_grad_flat(dy, w, g, groups):
+    """Stride-1 col2im in the flat, channel-first layout: kH x kW long contiguous adds per slab.
+
+    Every image's padded plane, H_pad x W_pad, is laid end to end per channel: (C, N*H_pad*W_pad).
+    The output pixel (n, oh, ow) sits at p = (n*H_pad + oh)*W_pad + ow of the same layout, and the
+    input pixel its kernel position (i, j) reads sits at p + i*dH*W_pad + j*dW: one shift for the
+    whole batch. So dY is spread onto that layout (zeros elsewhere), multiplied by W_row^T, and
+    each kernel position's row of the product is added to dX_pad shifted by its offset. Slabs of
+    images keep the product in cache; a slab's shifted garbage (zeros) spills harmlessly into the
+    next one, and past the last plane into ``reach`` extra values.
+    """
+    (k_h, k_w), (d_h, d_w) = g.kernel, g.dilation
+    c_out = dy.shape[1]
+    plane = g.H_pad * g.W_pad
+    dy_flat = scratch("conv d_output flat", (c_out, g.N, g.H_pad, g.W_pad), dy.dtype)
+    dy_flat[:, :, g.H_out:] = 0
+    dy_flat[:, :, : g.H_out, g.W_out:] = 0
+    dy_flat[:, :, : g.H_out, : g.W_out] = dy.transpose(1, 0, 2, 3)
+    w_g = w.reshape(groups, c_out // groups, -1)
+    dy_g = dy_flat.reshape(groups, c_out // groups, g.N * plane)
+    reach = (k_h - 1) * d_h * g.W_pad + (k_w - 1) * d_w
+    dx_flat = scratch("conv d_input flat", (g.C, g.N * plane + reach), dy.dtype)
+    dx_flat[...] = 0
+    per_image = g.C * k_h * k_w * plane * dy.itemsize
+    size = max(1, min(g.N, COLUMN_BYTES // per_image))
+    for start in range(0, g.N, size):
+        n = min(size, g.N - start)
+        d_cols = scratch("conv d_columns", (groups, w_g.shape[2], n * plane), dy.dtype)
+        np.matmul(w_g.transpose(0, 2, 1), dy_g[:, :, start * plane:(start + n) * plane], out=d_cols)
+        d_cols = d_cols.reshape(g.C, k_h, k_w, n * plane)
+        for i in range(k_h):
+            for j in range(k_w):
+                first = start * plane + i * d_h * g.W_pad + j * d_w
+                dx_flat[:, first:first + n * plane] += d_cols[:, i, j]
+    (top, _), (left, _) = g.padding
+    dx_pad = dx_flat[:, : g.N * plane].reshape(g.C, g.N, g.H_pad, g.W_pad)
+    dx = np.empty((g.N, g.C, g.H, g.W), dtype=dy.dtype)
+    np.copyto(dx, dx_pad[:, :, top:top + g.H, left:left + g.W].transpose(1, 0, 2, 3))
+    return dx
+
+
 def _input_grad_col2im(dy_mat, w, g, groups):
     """dX_mat = W_row^T @ dY_mat, then col2im (any stride): -> new (N, C, H, W)."""
     k_h, k_w = g.kernel
     w_g = w.reshape(groups, w.shape[0] // groups, -1)
-    dy_g = dy_mat.reshape(groups, -1, g.N, dy_mat.shape[2])
+    dy_g = dy_mat.reshape(groups, -1, g.N, g.H_out * g.row)
     dx_pad = scratch("conv d_input", g.padded_shape, dy_mat.dtype)
     dx_pad[...] = 0
     for start, n in _slabs(g, g.C * k_h * k_w, dy_mat.dtype):
-        d_cols = scratch("conv d_columns", (groups, w_g.shape[2], n * dy_mat.shape[2]), dy_mat.dtype)
+        d_cols = scratch("conv d_columns", (groups, w_g.shape[2], n * g.H_out * g.row), dy_mat.dtype)
         np.matmul(w_g.transpose(0, 2, 1), dy_g[:, :, start:start + n].reshape(groups, dy_g.shape[1], -1), out=d_cols)
         d_cols = d_cols.reshape(g.C, k_h, k_w, n, g.H_out, g.row).transpose(3, 0, 1, 2, 4, 5)
         sw.add_windows(dx_pad[start:start + n], d_cols, g)

@@ -83,7 +83,8 @@ def test_conv2d_matches_torch(case):
 @pytest.mark.filterwarnings("ignore:Using padding='same'")
 @pytest.mark.parametrize("case", [c for c in GRID if c["batch"] > 1][:8], ids=case_id)
 def test_conv2d_matches_torch_one_image_per_slab(case, monkeypatch):
-    # a tiny column budget: the forward multiplies, and the backward rebuilds, one image at a time
+    # a tiny column budget: the forward multiplies, and the backward rebuilds and spreads back, one
+    # image at a time (the flat col2im's slab seams included)
     monkeypatch.setattr(conv_module, "COLUMN_BYTES", 1)
     _check_case(case, seed=1)
 
@@ -175,20 +176,31 @@ def test_conv2d_under_no_grad_records_nothing():
 
 
 @pytest.mark.filterwarnings("ignore:Using padding='same'")
-@pytest.mark.parametrize("c_in, c_out, kernel, padding, transposed", [
-    (4, 4, 3, 1, True),  # C_out <= 2 C_in, stride 1: dX as a correlation of dY with the flipped kernel
-    (4, 8, (3, 2), "same", True),  # asymmetric "same" padding: the flipped kernel is padded the other way
-    (2, 8, 3, 1, False),  # C_out > 2 C_in: W^T @ dY then col2im
-    (4, 4, (3, 1), 2, False),  # padding wider than the kernel span: col2im
+@pytest.mark.parametrize("c_in, c_out, size, kernel, padding, stride, dilation, route", [
+    (4, 4, 7, 3, 1, 1, 1, "transposed"),  # C_out <= 2 C_in, stride 1: dY correlated with the flipped kernel
+    (4, 8, 7, (3, 2), "same", 1, 1, "transposed"),  # asymmetric "same" padding: the flipped kernel is padded the other way
+    (4, 4, 7, (3, 1), 2, 1, 1, "flat"),  # padding wider than the kernel span: not a correlation
+    (2, 8, 7, 3, 1, 1, 1, "flat"),  # C_out > 2 C_in, short rows: the flat col2im
+    (2, 8, 7, (3, 2), "same", 1, 1, "flat"),  # ... with uneven shifts
+    (2, 8, 9, 3, 0, 1, 2, "flat"),  # ... and with dilation: shifts of dH*W_pad and dW
+    (2, 8, 20, 3, 1, 1, 1, "col2im"),  # long rows: the strided col2im
+    (4, 4, 7, 3, 1, 2, 1, "col2im"),  # stride 2
 ])
-def test_conv2d_both_input_gradient_paths_match_torch(c_in, c_out, kernel, padding, transposed):
+def test_conv2d_every_input_gradient_route_matches_torch(c_in, c_out, size, kernel, padding, stride, dilation, route,
+                                                          monkeypatch):
     torch = pytest.importorskip("torch")
     kernel = kernel if isinstance(kernel, tuple) else (kernel, kernel)
-    x, w = rng(0).standard_normal((2, c_in, 6, 7)), rng(1).standard_normal((c_out, c_in, *kernel))
-    g, _ = conv_module._geometry(x.shape, w.shape, None, 1, padding, 1, 1)
-    assert (conv_module._transposed_geometry(g, c_out) is not None) == transposed, "expected the other dX path"
-    check_against_torch(lambda x, w: conv2d(x, w, padding=padding),
-                        lambda x, w: torch.nn.functional.conv2d(x, w, padding=padding), x, w, rtol=1e-10, atol=1e-12)
+    taken = []
+    for name, function in [("transposed", conv_module._flipped_transposed), ("flat", conv_module._input_grad_flat),
+                           ("col2im", conv_module._input_grad_col2im)]:
+        monkeypatch.setattr(conv_module, function.__name__,
+                            lambda *args, _name=name, _function=function: taken.append(_name) or _function(*args))
+    x, w = rng(0).standard_normal((3, c_in, size, size + 1)), rng(1).standard_normal((c_out, c_in, *kernel))
+    check_against_torch(lambda x, w: conv2d(x, w, stride=stride, padding=padding, dilation=dilation),
+                        lambda x, w: torch.nn.functional.conv2d(x, w, stride=stride, padding=padding,
+                                                                dilation=dilation),
+                        x, w, rtol=1e-10, atol=1e-12)
+    assert set(taken) == {route}, f"expected dX by the {route} route, got {taken}"
 
 
 def test_conv2d_wide_kernel_uses_the_standard_layout_too():

@@ -1,5 +1,8 @@
 """The shared backward engine: iterative walk, accumulation, grad mode, custom ops."""
 
+import gc
+import weakref
+
 import numpy as np
 import pytest
 
@@ -126,6 +129,33 @@ def test_lesson_style_user_op_plugs_into_the_engine():
     loss.backward()
     np.testing.assert_allclose(z.grad, 2 * z.value + np.log(3.0), rtol=1e-12,
                                err_msg="expected the user op's gradient to flow through")
+
+
+@pytest.mark.parametrize("style", ["library", "lesson"])
+def test_a_dropped_tensor_graph_is_freed_at_once_without_the_cycle_collector(style):
+    def lesson_square(input):
+        output = ag.Tensor(input.value ** 2, inputs=[input], op="square")
+
+        def _backward():
+            input.grad += 2 * input.value * output.grad
+
+        output._backward = _backward
+        return output
+
+    square = lesson_square if style == "lesson" else (lambda t: t * t)
+    x = ag.Tensor(np.arange(3.0))
+    gc.disable()
+    try:
+        hidden = square(ag.exp(x))
+        loss = ag.sum(hidden)
+        loss.backward()
+        assert type(hidden) is ag.Tensor, "expected the op to return the tensor itself, not a proxy"
+        hidden_ref, loss_ref = weakref.ref(hidden), weakref.ref(loss)
+        del hidden, loss
+        assert hidden_ref() is None and loss_ref() is None, "expected the graph freed by reference counting"
+    finally:
+        gc.enable()
+    np.testing.assert_allclose(x.grad, 2 * np.exp(2 * x.value), rtol=1e-12, err_msg="expected d/dx sum(exp(x)^2)")
 
 
 def test_constants_get_no_gradient_work():
