@@ -148,15 +148,17 @@ def _input_grad(dy, dy_mat, w, g, groups):
 
     - stride 1, C_out <= 2 C: lesson 001's "the backward is also a convolution", dY correlated
       with the kernel turned 180 degrees (its columns are no bigger than the forward's);
-    - stride 1, short output rows (an image's H_out x row values fewer than ``FLAT_RUN``):
-      ``W_row^T @ dY_mat`` then col2im in the flat layout, a few long adds;
+    - stride 1, short output rows (an image's H_out x row values fewer than ``FLAT_RUN``) and an
+      output not much smaller than the padded input (the flat layout multiplies a whole padded
+      plane per image): ``W_row^T @ dY_mat`` then col2im in the flat layout, a few long adds;
     - otherwise ``W_row^T @ dY_mat`` then the strided col2im, one add per kernel position over
       runs of H_out x row values.
     """
     transposed = _transposed_geometry(g, w.shape[0])
     if transposed is not None:
         return _correlate(dy, _flipped_transposed(w, groups), None, transposed, groups)
-    if g.stride == (1, 1) and g.H_out * g.row < FLAT_RUN:
+    run = g.H_out * g.row
+    if g.stride == (1, 1) and run < FLAT_RUN and g.H_pad * g.W_pad <= 2 * run:
         return _input_grad_flat(dy, w, g, groups)
     return _input_grad_col2im(_output_grad_matrix(dy, g) if dy_mat is None else dy_mat, w, g, groups)
 

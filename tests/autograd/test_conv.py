@@ -184,6 +184,7 @@ def test_conv2d_under_no_grad_records_nothing():
     (2, 8, 7, (3, 2), "same", 1, 1, "flat"),  # ... with uneven shifts
     (2, 8, 9, 3, 0, 1, 2, "flat"),  # ... and with dilation: shifts of dH*W_pad and dW
     (2, 8, 20, 3, 1, 1, 1, "col2im"),  # long rows: the strided col2im
+    (2, 8, 7, 5, 0, 1, 1, "col2im"),  # an output far smaller than the input: the flat layout would multiply zeros
     (4, 4, 7, 3, 1, 2, 1, "col2im"),  # stride 2
 ])
 def test_conv2d_every_input_gradient_route_matches_torch(c_in, c_out, size, kernel, padding, stride, dilation, route,
@@ -201,6 +202,21 @@ def test_conv2d_every_input_gradient_route_matches_torch(c_in, c_out, size, kern
                                                                 dilation=dilation),
                         x, w, rtol=1e-10, atol=1e-12)
     assert set(taken) == {route}, f"expected dX by the {route} route, got {taken}"
+
+
+@pytest.mark.parametrize("groups", [1, 2])
+def test_conv2d_flat_input_gradient_across_slab_seams(groups, monkeypatch):
+    # one image per slab: the shifted garbage of each slab (zeros) spills into the next one
+    torch = pytest.importorskip("torch")
+    monkeypatch.setattr(conv_module, "COLUMN_BYTES", 1)
+    flat = conv_module._input_grad_flat
+    taken = []
+    monkeypatch.setattr(conv_module, "_input_grad_flat", lambda *args: taken.append(1) or flat(*args))
+    x, w = rng(0).standard_normal((3, 2 * groups, 6, 7)), rng(1).standard_normal((8 * groups, 2, 3, 3))
+    check_against_torch(lambda x, w: conv2d(x, w, padding=1, groups=groups),
+                        lambda x, w: torch.nn.functional.conv2d(x, w, padding=1, groups=groups),
+                        x, w, rtol=1e-10, atol=1e-12)
+    assert taken, "expected dX by the flat col2im"
 
 
 def test_conv2d_wide_kernel_uses_the_standard_layout_too():
