@@ -178,7 +178,7 @@ def test_conv2d_under_no_grad_records_nothing():
 @pytest.mark.filterwarnings("ignore:Using padding='same'")
 @pytest.mark.parametrize("c_in, c_out, size, kernel, padding, stride, dilation, route", [
     (4, 4, 7, 3, 1, 1, 1, "transposed"),  # C_out <= 2 C_in, stride 1: dY correlated with the flipped kernel
-    (4, 8, 7, (3, 2), "same", 1, 1, "transposed"),  # asymmetric "same" padding: the flipped kernel is padded the other way
+    (4, 8, 7, (3, 2), "same", 1, 1, "transposed"),  # asymmetric "same": the flipped kernel padded the other way
     (4, 4, 7, (3, 1), 2, 1, 1, "flat"),  # padding wider than the kernel span: not a correlation
     (2, 8, 7, 3, 1, 1, 1, "flat"),  # C_out > 2 C_in, short rows: the flat col2im
     (2, 8, 7, (3, 2), "same", 1, 1, "flat"),  # ... with uneven shifts
