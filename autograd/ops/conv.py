@@ -18,6 +18,8 @@ Speed (measured, see benchmarks/bench_conv.py):
   iterations for the benchmark's batches of 64; one per image only when a single image's
   columns exceed the budget); the backward rebuilds them slab by slab (one more copy) instead
   of holding the whole matrix from forward to backward;
+- each GEMM is given the shape OpenBLAS runs fastest: dW as its transpose, and few output
+  channels padded to ``GEMM_ROWS``;
 - col2im at stride 1 works in a flat layout where each kernel position is one long add
   (``_input_grad_flat``), not one short strided add per image and channel;
 - the temporaries live in reused scratch buffers (``autograd.ops.workspace``): fresh
