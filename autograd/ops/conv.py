@@ -142,7 +142,7 @@ def _output_grad_matrix(dy, g, rows=None):
     dy_mat[:c_out, ..., : g.W_out] = dy.transpose(1, 0, 2, 3)
     dy_mat[:c_out, ..., g.W_out:] = 0
     dy_mat[c_out:] = 0
-    return dy_mat.reshape(rows, -1)
+    return dy_mat.reshape(rows, g.N * g.H_out * g.row)
 
 
 def _weight_grad(x, dy_mat, g, groups, w_shape):
@@ -154,8 +154,8 @@ def _weight_grad(x, dy_mat, g, groups, w_shape):
     matrix, which has left the cache by then. dy_mat may have zero rows past C_out.
     """
     win = _window_view(x, g)
-    dy_g = dy_mat.reshape(groups, -1, g.N, g.H_out * g.row)
-    dw_t = 0
+    dy_g = dy_mat.reshape(groups, dy_mat.shape[0] // groups, g.N, g.H_out * g.row)
+    dw_t = np.zeros((groups, win.shape[0] * win.shape[1] * win.shape[2] // groups, dy_g.shape[1]), dtype=x.dtype)
     for start, n in _slabs(g, win.shape[0] * win.shape[1] * win.shape[2], x.dtype):
         dy_s = dy_g[:, :, start:start + n].reshape(groups, dy_g.shape[1], -1)
         dw_t = dw_t + _columns(win, start, n, g, groups) @ dy_s.transpose(0, 2, 1)
@@ -228,7 +228,7 @@ def _input_grad_col2im(dy_mat, w, g, groups):
     """dX_mat = W_row^T @ dY_mat, then col2im (any stride): -> new (N, C, H, W)."""
     k_h, k_w = g.kernel
     w_g = w.reshape(groups, w.shape[0] // groups, -1)
-    dy_g = dy_mat.reshape(groups, -1, g.N, g.H_out * g.row)
+    dy_g = dy_mat.reshape(groups, dy_mat.shape[0] // groups, g.N, g.H_out * g.row)
     dx_pad = scratch("conv d_input", g.padded_shape, dy_mat.dtype)
     dx_pad[...] = 0
     for start, n in _slabs(g, g.C * k_h * k_w, dy_mat.dtype):

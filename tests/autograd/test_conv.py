@@ -169,6 +169,18 @@ def test_conv2d_input_without_grad_only_feeds_the_weight():
     assert x._grad is None, "expected no gradient for an input that does not require it"
 
 
+@pytest.mark.parametrize("c_out, padding, stride", [(6, 2, 1), (16, 0, 1), (2, 1, 1), (16, 1, 2)])
+def test_conv2d_empty_batch_gives_empty_output_and_zero_gradients(c_out, padding, stride):
+    # every backward route (padded GEMM rows, flat col2im, the flipped kernel, strided col2im) with N = 0
+    x = ag.Tensor(np.zeros((0, 6, 14, 14), np.float32))
+    w, b = ag.Tensor(rng(0).standard_normal((c_out, 6, 5, 5)).astype(np.float32)), ag.Tensor(np.ones(c_out, np.float32))
+    out = conv2d(x, w, b, stride=stride, padding=padding)
+    out.sum().backward()
+    size = (14 + 2 * padding - 5) // stride + 1
+    assert out.shape == (0, c_out, size, size), "expected an empty batch of feature maps"
+    assert x.grad.shape == x.shape and not w.grad.any() and not b.grad.any(), "expected zero weight and bias gradients"
+
+
 def test_conv2d_under_no_grad_records_nothing():
     with ag.no_grad():
         out = conv2d(ag.Tensor(np.ones((1, 1, 3, 3))), ag.Tensor(np.ones((1, 1, 2, 2))))
