@@ -3,11 +3,15 @@
 ``ag.Scalar`` (one float, micrograd's value) and ``ag.Tensor`` (a NumPy array) share one
 backward engine. Functions take Tensors (and Scalars where that makes sense) and build the
 graph; ``loss.backward()`` fills every ``.grad``.
+
+Importing it also tunes glibc's malloc to keep the memory a training step frees for the next
+one (``autograd.malloc``: no page faults per step; opt out by setting ``MALLOC_*_`` yourself).
 """
 
 from autograd.draw import draw_graph
 from autograd.engine import enable_grad, is_grad_enabled, no_grad
 from autograd.gradcheck import GradcheckError, gradcheck
+from autograd.malloc import keep_freed_memory
 from autograd.ops.broadcast import unbroadcast
 from autograd.ops.conv import conv2d
 from autograd.ops.elementwise import (
@@ -49,6 +53,8 @@ from autograd.ops.shape import (
 )
 from autograd.scalar import Scalar
 from autograd.tensor import BackwardError, Tensor
+
+keep_freed_memory()
 
 __all__ = [
     "BackwardError",

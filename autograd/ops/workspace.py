@@ -7,6 +7,9 @@ buffer per purpose (per thread) removes them, as cuDNN's workspace does.
 
 Rule for callers: a scratch array is valid only until the next call that asks for the same
 name; never return it, never keep it in a closure for later (copy what must survive).
+
+The arrays that outlive a call (op outputs, gradients) come from malloc; ``autograd.malloc``
+keeps those from faulting in anew every step.
 """
 
 import math
