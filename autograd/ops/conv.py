@@ -4,9 +4,9 @@ The forward is lesson 000's batched Conv2d, ``Y_mat = W_row @ X_mat``, with the 
 (K, N*L), K = C*kH*kW, copied once from a zero-copy window view (``autograd.sliding_windows``)
 straight into the layout the GEMM reads. The backward is the same matrix view read backwards:
 ``dW_row = dY_mat @ X_mat^T``, ``db = sum(dY)``, and ``dX_mat = W_row^T @ dY_mat`` followed by
-col2im, which adds each column back onto the pixels its window read, or, with stride 1,
-lesson 001's "the backward is also a convolution": dY correlated with the kernel turned 180
-degrees, computed a kernel row at a time (``_input_grad_rows``).
+col2im, which adds each column back onto the pixels its window read, or, with stride 1 and
+C_out <= 2 C_in, lesson 001's "the backward is also a convolution": dY correlated with the
+kernel turned 180 degrees (see ``_input_grad`` for which is taken when).
 
 Groups split K and C_out into ``groups`` blocks and the GEMM becomes one batched matmul over
 the group axis; a 1x1 convolution needs no columns at all (it is a matmul per pixel).
@@ -20,8 +20,8 @@ Speed (measured, see benchmarks/bench_conv.py):
   of holding the whole matrix from forward to backward;
 - each GEMM is given the shape OpenBLAS runs fastest: dW as its transpose, and few output
   channels padded to ``GEMM_ROWS``;
-- dX at stride 1 folds the kernel's columns into the GEMM (``_input_grad_rows``: kW shifted
-  copies of dY, then kH long adds), not one short strided add per kernel position;
+- dX at stride 1 with short rows folds the kernel's columns into the GEMM (``_input_grad_flat``:
+  kW shifted copies of dY, then kH long adds), not one short strided add per kernel position;
 - the temporaries live in reused scratch buffers (``autograd.ops.workspace``): fresh
   multi-megabyte arrays cost more in page faults than a LeNet-sized GEMM.
 """
@@ -38,6 +38,8 @@ COLUMN_BYTES = 4 << 20
 # far faster than one with 2 to 7: LeNet's 6 channels are padded with zero rows to 8 (measured:
 # the forward GEMM 25% faster, dW 40%)
 GEMM_ROWS = 8
+# below this many values per (image, channel) run, strided col2im is slower than the flat one
+FLAT_RUN = 256
 
 
 def conv2d(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
@@ -161,20 +163,27 @@ def _weight_grad(x, dy_mat, g, groups, w_shape):
 
 
 def _input_grad(dy, dy_mat, w, g, groups):
-    """dX: (N, C_out, H_out, W_out) -> new (N, C, H, W), the adjoint of the forward.
+    """dX: (N, C_out, H_out, W_out) -> new (N, C, H, W), the adjoint of the forward, by one of three
+    routes (each measured fastest where it is taken, benchmarks/bench_conv.py):
 
-    With the full-width layout (stride 1, W_pad <= 2 W_out): ``_input_grad_rows``, lesson 001's
-    "the backward is also a convolution" done row by row. Otherwise ``W_row^T @ dY_mat`` then the
-    strided col2im (lesson 000), one add per kernel position. (Measured on bench_conv.py's shapes:
-    a kernel row at a time is 1.2x to 2.2x faster than either col2im or a correlation of the
-    whole padded dY with the flipped kernel, wherever it applies.)
+    - stride 1, C_out <= 2 C: lesson 001's "the backward is also a convolution", dY correlated
+      with the kernel turned 180 degrees (its columns are no bigger than the forward's);
+    - stride 1, short output rows (an image's H_out x row values fewer than ``FLAT_RUN``) and an
+      output not much smaller than the padded input: ``_input_grad_flat``, kW shifted copies of
+      dY in one GEMM with the kernel's rows, then kH long adds;
+    - otherwise ``W_row^T @ dY_mat`` then the strided col2im, one add per kernel position over
+      runs of H_out x row values.
     """
-    if g.full_width:
-        return _input_grad_rows(dy, w, g, groups)
+    transposed = _transposed_geometry(g, w.shape[0])
+    if transposed is not None:
+        return _correlate(dy, _flipped_transposed(w, groups), None, transposed, groups)
+    run = g.H_out * g.row
+    if g.stride == (1, 1) and run < FLAT_RUN and g.H_pad * g.W_pad <= 2 * run:
+        return _input_grad_flat(dy, w, g, groups)
     return _input_grad_col2im(_output_grad_matrix(dy, g) if dy_mat is None else dy_mat, w, g, groups)
 
 
-def _input_grad_rows(dy, w, g, groups):
+def _input_grad_flat(dy, w, g, groups):
     """Stride-1 dX with the kernel's columns folded into the GEMM: kW shifted copies of dY, one
     product per slab, then kH adds of whole rows.
 
@@ -192,7 +201,7 @@ def _input_grad_rows(dy, w, g, groups):
     n_img, c_out = dy.shape[0], dy.shape[1]
     run = g.H_out * g.W_pad
     margin = (k_w - 1) * d_w
-    dy_ext = scratch("conv d_output rows", (c_out, margin + n_img * run), dy.dtype)
+    dy_ext = scratch("conv d_output flat", (c_out, margin + n_img * run), dy.dtype)
     dy_ext[:, :margin] = 0
     dy_rows = dy_ext[:, margin:].reshape(c_out, n_img, g.H_out, g.W_pad)
     dy_rows[..., g.W_out:] = 0
@@ -238,6 +247,31 @@ def _input_grad_col2im(dy_mat, w, g, groups):
         d_cols = d_cols.reshape(g.C, k_h, k_w, n, g.H_out, g.row).transpose(3, 0, 1, 2, 4, 5)
         sw.add_windows(dx_pad[start:start + n], d_cols, g)
     return np.array(sw.interior(dx_pad, g))  # a copy: dx_pad is scratch
+
+
+def _transposed_geometry(g, c_out):
+    """dX as a stride-1 correlation of dY (N, C_out, H_out, W_out) padded by d(k-1) - p, or None.
+
+    Chosen when it moves less memory than W^T @ dY + col2im: C_out at most 2 C (measured).
+    """
+    if g.stride != (1, 1) or c_out > 2 * g.C:
+        return None
+    pads = []
+    for (before, after), k, d in zip(g.padding, g.kernel, g.dilation):
+        span = d * (k - 1)
+        if before > span or after > span:
+            return None
+        pads.append((span - before, span - after))
+    transposed = sw.WindowGeometry((g.N, c_out, g.H_out, g.W_out), g.kernel, (1, 1), tuple(pads), g.dilation)
+    transposed.full_width = transposed.W_pad <= 2 * transposed.W_out
+    return transposed
+
+
+def _flipped_transposed(w, groups):
+    """The kernel of dX = dY * w: each group's (C_out/G, C/G) swapped, kH and kW reversed."""
+    c_out, c_g, k_h, k_w = w.shape
+    w_t = w.reshape(groups, c_out // groups, c_g, k_h, k_w).transpose(0, 2, 1, 3, 4)[..., ::-1, ::-1]
+    return np.ascontiguousarray(w_t).reshape(groups * c_g, c_out // groups, k_h, k_w)
 
 
 def _conv1x1(x, w, b, g, groups, dtype):
