@@ -15,7 +15,6 @@ variables (``MALLOC_TRIM_THRESHOLD_``, ``MALLOC_MMAP_THRESHOLD_``, ... or a mall
 """
 
 import ctypes
-import ctypes.util
 import os
 import sys
 
@@ -37,7 +36,7 @@ def keep_freed_memory():
     if any(name.startswith("MALLOC_") and name.endswith("_") for name in os.environ):
         return False
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc = ctypes.CDLL("libc.so.6")  # glibc's soname (find_library would run ldconfig each import)
         libc.gnu_get_libc_version()  # glibc only: other C libraries' mallopt may do nothing
     except (OSError, AttributeError):
         return False

@@ -20,8 +20,9 @@ Speed (measured, see benchmarks/bench_conv.py):
   of holding the whole matrix from forward to backward;
 - each GEMM is given the shape OpenBLAS runs fastest: dW as its transpose, and few output
   channels padded to ``GEMM_ROWS``;
-- dX at stride 1 with short rows folds the kernel's columns into the GEMM (``_input_grad_flat``:
-  kW shifted copies of dY, then kH long adds), not one short strided add per kernel position;
+- dX at stride 1 with short rows (LeNet's conv2) folds the kernel's columns into the GEMM
+  (``_input_grad_rows``: kW shifted copies of dY, then kH long adds) instead of one short
+  strided add per kernel position;
 - the temporaries live in reused scratch buffers (``autograd.ops.workspace``): fresh
   multi-megabyte arrays cost more in page faults than a LeNet-sized GEMM.
 """
@@ -38,8 +39,8 @@ COLUMN_BYTES = 4 << 20
 # far faster than one with 2 to 7: LeNet's 6 channels are padded with zero rows to 8 (measured:
 # the forward GEMM 25% faster, dW 40%)
 GEMM_ROWS = 8
-# below this many values per (image, channel) run, strided col2im is slower than the flat one
-FLAT_RUN = 256
+# below this many values per (image, channel) run, the strided col2im is slower than dX by kernel rows
+SHORT_RUN = 256
 
 
 def conv2d(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
@@ -159,7 +160,7 @@ def _weight_grad(x, dy_mat, g, groups, w_shape):
     for start, n in _slabs(g, win.shape[0] * win.shape[1] * win.shape[2], x.dtype):
         dy_s = dy_g[:, :, start:start + n].reshape(groups, dy_g.shape[1], -1)
         dw_t = dw_t + _columns(win, start, n, g, groups) @ dy_s.transpose(0, 2, 1)
-    return dw_t.transpose(0, 2, 1)[:, : w_shape[0] // groups].reshape(w_shape)
+    return np.ascontiguousarray(dw_t.transpose(0, 2, 1)[:, : w_shape[0] // groups]).reshape(w_shape)
 
 
 def _input_grad(dy, dy_mat, w, g, groups):
@@ -168,9 +169,10 @@ def _input_grad(dy, dy_mat, w, g, groups):
 
     - stride 1, C_out <= 2 C: lesson 001's "the backward is also a convolution", dY correlated
       with the kernel turned 180 degrees (its columns are no bigger than the forward's);
-    - stride 1, short output rows (an image's H_out x row values fewer than ``FLAT_RUN``) and an
-      output not much smaller than the padded input: ``_input_grad_flat``, kW shifted copies of
-      dY in one GEMM with the kernel's rows, then kH long adds;
+    - stride 1, short output rows (an image's H_out x row values fewer than ``SHORT_RUN``), an
+      output not much smaller than the padded input, and C_out < C kH (its kW shifted copies of
+      dY then move less than col2im's C kH kW columns): ``_input_grad_rows``, the shifted
+      copies in one GEMM with the kernel's rows, then kH long adds;
     - otherwise ``W_row^T @ dY_mat`` then the strided col2im, one add per kernel position over
       runs of H_out x row values.
     """
@@ -178,12 +180,12 @@ def _input_grad(dy, dy_mat, w, g, groups):
     if transposed is not None:
         return _correlate(dy, _flipped_transposed(w, groups), None, transposed, groups)
     run = g.H_out * g.row
-    if g.stride == (1, 1) and run < FLAT_RUN and g.H_pad * g.W_pad <= 2 * run:
-        return _input_grad_flat(dy, w, g, groups)
+    if g.stride == (1, 1) and run < SHORT_RUN and g.H_pad * g.W_pad <= 2 * run and w.shape[0] < g.C * g.kernel[0]:
+        return _input_grad_rows(dy, w, g, groups)
     return _input_grad_col2im(_output_grad_matrix(dy, g) if dy_mat is None else dy_mat, w, g, groups)
 
 
-def _input_grad_flat(dy, w, g, groups):
+def _input_grad_rows(dy, w, g, groups):
     """Stride-1 dX with the kernel's columns folded into the GEMM: kW shifted copies of dY, one
     product per slab, then kH adds of whole rows.
 
@@ -201,7 +203,7 @@ def _input_grad_flat(dy, w, g, groups):
     n_img, c_out = dy.shape[0], dy.shape[1]
     run = g.H_out * g.W_pad
     margin = (k_w - 1) * d_w
-    dy_ext = scratch("conv d_output flat", (c_out, margin + n_img * run), dy.dtype)
+    dy_ext = scratch("conv d_output rows", (c_out, margin + n_img * run), dy.dtype)
     dy_ext[:, :margin] = 0
     dy_rows = dy_ext[:, margin:].reshape(c_out, n_img, g.H_out, g.W_pad)
     dy_rows[..., g.W_out:] = 0
@@ -214,7 +216,8 @@ def _input_grad_flat(dy, w, g, groups):
         w_s = np.concatenate([w_s, np.zeros((groups, rows - k_h * c_g, o_g * k_w), dtype=w_s.dtype)], axis=1)
     dx_pad = np.zeros((n_img, groups, c_g, g.H_pad, g.W_pad), dtype=dy.dtype)
     item = dy.itemsize
-    size = max(1, min(n_img, COLUMN_BYTES // (c_out * k_w * run * item)))
+    # a slab's shifted copies and its product both within COLUMN_BYTES
+    size = max(1, min(n_img, COLUMN_BYTES // (max(c_out * k_w, groups * rows) * run * item)))
     for start in range(0, n_img, size):
         n = min(size, n_img - start)
         # shifted[o, j, t] = dy_rows[o, start run + t - j dW], read from a strided view

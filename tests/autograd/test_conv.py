@@ -84,7 +84,7 @@ def test_conv2d_matches_torch(case):
 @pytest.mark.parametrize("case", [c for c in GRID if c["batch"] > 1][:8], ids=case_id)
 def test_conv2d_matches_torch_one_image_per_slab(case, monkeypatch):
     # a tiny column budget: the forward multiplies, and the backward rebuilds and spreads back, one
-    # image at a time (the flat col2im's slab seams included)
+    # image at a time (dX by kernel rows across slab seams included)
     monkeypatch.setattr(conv_module, "COLUMN_BYTES", 1)
     _check_case(case, seed=1)
 
@@ -171,7 +171,7 @@ def test_conv2d_input_without_grad_only_feeds_the_weight():
 
 @pytest.mark.parametrize("c_out, padding, stride", [(6, 2, 1), (16, 0, 1), (2, 1, 1), (16, 1, 2)])
 def test_conv2d_empty_batch_gives_empty_output_and_zero_gradients(c_out, padding, stride):
-    # every backward route (padded GEMM rows, flat col2im, the flipped kernel, strided col2im) with N = 0
+    # every backward route (padded GEMM rows, dX by kernel rows, the flipped kernel, strided col2im) with N = 0
     x = ag.Tensor(np.zeros((0, 6, 14, 14), np.float32))
     w, b = ag.Tensor(rng(0).standard_normal((c_out, 6, 5, 5)).astype(np.float32)), ag.Tensor(np.ones(c_out, np.float32))
     out = conv2d(x, w, b, stride=stride, padding=padding)
@@ -191,12 +191,13 @@ def test_conv2d_under_no_grad_records_nothing():
 @pytest.mark.parametrize("c_in, c_out, size, kernel, padding, stride, dilation, route", [
     (4, 4, 7, 3, 1, 1, 1, "transposed"),  # C_out <= 2 C_in, stride 1: dY correlated with the flipped kernel
     (4, 8, 7, (3, 2), "same", 1, 1, "transposed"),  # asymmetric "same": the flipped kernel padded the other way
-    (4, 4, 7, (3, 1), 2, 1, 1, "flat"),  # padding wider than the kernel span: not a correlation
-    (2, 8, 7, 3, 1, 1, 1, "flat"),  # C_out > 2 C_in, short rows: the flat col2im
-    (2, 8, 7, (3, 2), "same", 1, 1, "flat"),  # ... with uneven shifts
-    (2, 8, 9, 3, 0, 1, 2, "flat"),  # ... and with dilation: shifts of dH*W_pad and dW
+    (4, 4, 7, (3, 1), 2, 1, 1, "rows"),  # padding wider than the kernel span: not a correlation
+    (3, 8, 7, 3, 1, 1, 1, "rows"),  # 2 C_in < C_out < C_in kH, short rows: kW shifted copies of dY, one GEMM
+    (3, 8, 7, (3, 2), "same", 1, 1, "rows"),  # ... with uneven shifts
+    (3, 8, 9, 3, 0, 1, 2, "rows"),  # ... and with dilation: shifts of dW within a row, rows dH apart
+    (2, 8, 7, 3, 1, 1, 1, "col2im"),  # C_out >= C_in kH: the shifted copies would outweigh col2im's columns
     (2, 8, 20, 3, 1, 1, 1, "col2im"),  # long rows: the strided col2im
-    (2, 8, 7, 5, 0, 1, 1, "col2im"),  # an output far smaller than the input: the flat layout would multiply zeros
+    (3, 8, 7, 5, 0, 1, 1, "col2im"),  # an output far smaller than the input: full-width rows would be mostly zeros
     (4, 4, 7, 3, 1, 2, 1, "col2im"),  # stride 2
 ])
 def test_conv2d_every_input_gradient_route_matches_torch(c_in, c_out, size, kernel, padding, stride, dilation, route,
@@ -204,7 +205,7 @@ def test_conv2d_every_input_gradient_route_matches_torch(c_in, c_out, size, kern
     torch = pytest.importorskip("torch")
     kernel = kernel if isinstance(kernel, tuple) else (kernel, kernel)
     taken = []
-    for name, function in [("transposed", conv_module._flipped_transposed), ("flat", conv_module._input_grad_flat),
+    for name, function in [("transposed", conv_module._flipped_transposed), ("rows", conv_module._input_grad_rows),
                            ("col2im", conv_module._input_grad_col2im)]:
         monkeypatch.setattr(conv_module, function.__name__,
                             lambda *args, _name=name, _function=function: taken.append(_name) or _function(*args))
@@ -217,18 +218,18 @@ def test_conv2d_every_input_gradient_route_matches_torch(c_in, c_out, size, kern
 
 
 @pytest.mark.parametrize("groups", [1, 2])
-def test_conv2d_flat_input_gradient_across_slab_seams(groups, monkeypatch):
+def test_conv2d_row_input_gradient_across_slab_seams(groups, monkeypatch):
     # one image per slab: the shifted garbage of each slab (zeros) spills into the next one
     torch = pytest.importorskip("torch")
     monkeypatch.setattr(conv_module, "COLUMN_BYTES", 1)
-    flat = conv_module._input_grad_flat
+    by_rows = conv_module._input_grad_rows
     taken = []
-    monkeypatch.setattr(conv_module, "_input_grad_flat", lambda *args: taken.append(1) or flat(*args))
-    x, w = rng(0).standard_normal((3, 2 * groups, 6, 7)), rng(1).standard_normal((8 * groups, 2, 3, 3))
+    monkeypatch.setattr(conv_module, "_input_grad_rows", lambda *args: taken.append(1) or by_rows(*args))
+    x, w = rng(0).standard_normal((3, 3 * groups, 6, 7)), rng(1).standard_normal((8 * groups, 3, 3, 3))
     check_against_torch(lambda x, w: conv2d(x, w, padding=1, groups=groups),
                         lambda x, w: torch.nn.functional.conv2d(x, w, padding=1, groups=groups),
                         x, w, rtol=1e-10, atol=1e-12)
-    assert taken, "expected dX by the flat col2im"
+    assert taken, "expected dX a kernel row at a time"
 
 
 def test_conv2d_wide_kernel_uses_the_standard_layout_too():
