@@ -42,6 +42,31 @@ def _upstream(g, reduction, shape, divisor):
     return np.broadcast_to(g, shape)
 
 
+def _pointwise_loss(op, x, t, per_element, weight, reduction, d_input, d_target):
+    """The output node of a loss computed element by element from input x and target t.
+
+    per_element: the losses, x's shape; weight: None or an array that scales them. The backward
+    scales the upstream gradient the same way and multiplies it by the loss's own partial
+    derivatives, ``d_input()`` and ``d_target()`` (each x's shape), called only when needed.
+    """
+    if weight is not None:
+        per_element = per_element * weight
+    divisor = x.dtype.type(x.size)
+    out = make_result(_reduce(per_element, reduction, divisor), op, (x, t))
+
+    def _backward():
+        g = _upstream(out._grad, reduction, x.shape, divisor)
+        if weight is not None:
+            g = g * weight
+        if x.requires_grad:
+            x._accumulate(g * d_input())
+        if t.requires_grad:
+            t._accumulate(g * d_target())
+
+    out._backward = _backward
+    return out
+
+
 def _float_target(target, x, op):
     """The target as a Tensor of x's shape and (unless it requires grad) x's dtype."""
     if isinstance(target, Tensor) and target.requires_grad:
@@ -82,17 +107,7 @@ def mse_loss(input, target, reduction="mean"):
     x = as_tensor(input)
     t = _float_target(target, x, "mse_loss")
     diff = x.value - t.value
-    out = make_result(_reduce(diff * diff, reduction, x.dtype.type(diff.size)), "mse_loss", (x, t))
-
-    def _backward():
-        d = 2 * _upstream(out._grad, reduction, diff.shape, x.dtype.type(diff.size)) * diff
-        if x.requires_grad:
-            x._accumulate(d)
-        if t.requires_grad:
-            t._accumulate(-d)
-
-    out._backward = _backward
-    return out
+    return _pointwise_loss("mse_loss", x, t, diff * diff, None, reduction, lambda: 2 * diff, lambda: -2 * diff)
 
 
 # -- classification: log-probabilities over the class axis 1 (axis 0 for one unbatched sample) ----
@@ -229,21 +244,9 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):
         log_x = np.maximum(np.log(x.value), -100)
         log_1mx = np.maximum(np.log1p(-x.value), -100)
     per_element = -(t.value * log_x + (1 - t.value) * log_1mx)
-    if w is not None:
-        per_element = per_element * w
-    out = make_result(_reduce(per_element, reduction, x.dtype.type(x.size)), op, (x, t))
-
-    def _backward():
-        g = _upstream(out._grad, reduction, x.shape, x.dtype.type(x.size))
-        if w is not None:
-            g = g * w
-        if x.requires_grad:
-            x._accumulate(g * (x.value - t.value) / np.maximum(x.value * (1 - x.value), 1e-12))
-        if t.requires_grad:
-            t._accumulate(g * (log_1mx - log_x))
-
-    out._backward = _backward
-    return out
+    return _pointwise_loss(op, x, t, per_element, w, reduction,
+                           lambda: (x.value - t.value) / np.maximum(x.value * (1 - x.value), 1e-12),
+                           lambda: log_1mx - log_x)
 
 
 def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean", pos_weight=None):
@@ -264,19 +267,6 @@ def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean
     softplus_neg = np.log1p(np.exp(-np.abs(x.value))) + np.maximum(-x.value, 0)
     positive_scale = 1 if p is None else 1 + (p - 1) * t.value
     per_element = (1 - t.value) * x.value + positive_scale * softplus_neg
-    if w is not None:
-        per_element = per_element * w
-    out = make_result(_reduce(per_element, reduction, x.dtype.type(x.size)), op, (x, t))
-
-    def _backward():
-        g = _upstream(out._grad, reduction, x.shape, x.dtype.type(x.size))
-        if w is not None:
-            g = g * w
-        if x.requires_grad:
-            x._accumulate(g * ((1 - t.value) - positive_scale * special.expit(-x.value)))
-        if t.requires_grad:
-            dt = -x.value if p is None else -x.value + (p - 1) * softplus_neg
-            t._accumulate(g * dt)
-
-    out._backward = _backward
-    return out
+    return _pointwise_loss(op, x, t, per_element, w, reduction,
+                           lambda: (1 - t.value) - positive_scale * special.expit(-x.value),
+                           lambda: -x.value if p is None else -x.value + (p - 1) * softplus_neg)

@@ -37,7 +37,7 @@ from autograd.tensor import as_tensor, make_result
 COLUMN_BYTES = 4 << 20
 # OpenBLAS's float32 GEMM (Haswell kernels) runs a product with 8 rows (or 8 columns) of output
 # far faster than one with 2 to 7: LeNet's 6 channels are padded with zero rows to 8 (measured:
-# the forward GEMM 25% faster, dW 40%)
+# conv1's forward GEMM 0.20 -> 0.15 ms, its dW GEMM 0.53 -> 0.35 ms)
 GEMM_ROWS = 8
 # below this many values per (image, channel) run, the strided col2im is slower than dX by kernel rows
 SHORT_RUN = 256
@@ -159,7 +159,7 @@ def _weight_grad(x, dy_mat, g, groups, w_shape):
     dw_t = np.zeros((groups, win.shape[0] * win.shape[1] * win.shape[2] // groups, dy_g.shape[1]), dtype=x.dtype)
     for start, n in _slabs(g, win.shape[0] * win.shape[1] * win.shape[2], x.dtype):
         dy_s = dy_g[:, :, start:start + n].reshape(groups, dy_g.shape[1], -1)
-        dw_t = dw_t + _columns(win, start, n, g, groups) @ dy_s.transpose(0, 2, 1)
+        dw_t += _columns(win, start, n, g, groups) @ dy_s.transpose(0, 2, 1)
     return np.ascontiguousarray(dw_t.transpose(0, 2, 1)[:, : w_shape[0] // groups]).reshape(w_shape)
 
 

@@ -12,7 +12,7 @@ import numpy as np
 
 from nn.data.dataset import ImageDataset
 from nn.data.download import DownloadError, download_url, extract_members, file_md5
-from nn.data.files import candidate_directories, locate_files
+from nn.data.files import download_directory, locate_files, missing_download_directory
 
 IMAGE_SHAPE = (3, 32, 32)
 RECORD_BYTES = 1 + 3 * 32 * 32
@@ -84,13 +84,9 @@ class CIFAR10(ImageDataset):
         Nothing is fetched when the batch files are already in one of the searched places. The
         archive (162 MB) is removed once its files are extracted.
         """
-        needed = [(n,) for n in TRAIN_FILES + TEST_FILES]
-        try:
-            locate_files(cls.name, root, cls.folders, needed, "")
+        directory = missing_download_directory(cls.name, root, cls.folders, [(n,) for n in TRAIN_FILES + TEST_FILES])
+        if directory is None:
             return
-        except FileNotFoundError:
-            pass
-        directory = candidate_directories(root, cls.folders)[1]
         archive = directory / Path(ARCHIVE_URL).name
         if not (archive.is_file() and file_md5(archive) == ARCHIVE_MD5):
             try:
@@ -103,7 +99,7 @@ class CIFAR10(ImageDataset):
 
 
 def _manual_steps(root):
-    directory = candidate_directories(root, CIFAR10.folders)[1]
+    directory = download_directory(root, CIFAR10.folders)
     return (
         f"download {ARCHIVE_URL} (the binary version, not the Python one) on another machine, extract it "
         f"and put the .bin files of {ARCHIVE_FOLDER}/ in {directory}."

@@ -9,6 +9,21 @@ def candidate_directories(root, folders):
     return [root, *(root / folder for folder in folders)]
 
 
+def download_directory(root, folders):
+    """Where downloaded files go: ``root/<first folder>`` (e.g. ``data/mnist``)."""
+    return candidate_directories(root, folders)[1]
+
+
+def missing_download_directory(dataset, root, folders, required):
+    """``download_directory(root, folders)``, or None when every ``required`` file (as in
+    ``locate_files``) is already in one of the searched places and nothing needs fetching."""
+    try:
+        locate_files(dataset, root, folders, required, "")
+    except FileNotFoundError:
+        return download_directory(root, folders)
+    return None
+
+
 def locate_files(dataset, root, folders, required, how_to_get):
     """The paths of the ``required`` files, all from one of ``candidate_directories(root, folders)``.
 

@@ -15,7 +15,7 @@ import numpy as np
 
 from nn.data.dataset import ImageDataset
 from nn.data.download import download_from_mirrors
-from nn.data.files import candidate_directories, locate_files
+from nn.data.files import download_directory, locate_files, missing_download_directory
 
 IMAGES_MAGIC = 0x00000803
 LABELS_MAGIC = 0x00000801
@@ -152,19 +152,16 @@ class MNIST(ImageDataset):
     def download(cls, root="data"):
         """Fetch the four files into ``root/<name>`` unless all are already in one of the searched places."""
         all_files = [_accepted_names(name.removesuffix(".gz")) for name in cls.resources]
-        try:
-            locate_files(cls.name, root, cls.folders, all_files, "")
+        directory = missing_download_directory(cls.name, root, cls.folders, all_files)
+        if directory is None:
             return
-        except FileNotFoundError:
-            pass
-        directory = candidate_directories(root, cls.folders)[1]
         for filename, md5 in cls.resources.items():
             if not (directory / filename).is_file():
                 download_from_mirrors(filename, directory, cls.mirrors, md5, cls._how_to_get(root, downloading=True))
 
     @classmethod
     def _how_to_get(cls, root, downloading=False):
-        directory = candidate_directories(root, cls.folders)[1]
+        directory = download_directory(root, cls.folders)
         files = ", ".join(cls.resources)
         manual = f"download {files} from {cls.mirrors[0]} (on a machine online) and put them in {directory}."
         return manual if downloading else f"Use download=True to fetch them, or {manual}"
