@@ -32,6 +32,8 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 from scipy import sparse
 
+from autograd.ops.conv_args import is_int
+
 
 def output_size(size, k, stride=1):
     """H_out (or W_out) for an input of ``size``, kernel ``k``, no padding: (size - k) // stride + 1."""
@@ -49,7 +51,7 @@ def im2col(x, kH, kW, stride=1):
     if x.ndim not in (2, 3):
         raise ValueError(f"im2col: x must be (C, H, W) or (H, W), got shape {x.shape}")
     image = x if x.ndim == 3 else x[None]
-    return im2col_batch(image[None], kH, kW, stride)[0]
+    return _im2col_batch(image[None], kH, kW, stride, "im2col")[0]
 
 
 def im2col_batch(x, kH, kW, stride=1):
@@ -58,8 +60,12 @@ def im2col_batch(x, kH, kW, stride=1):
     ``X_col[n]`` is ``im2col(x[n])``. The windows are a zero-copy view
     (``sliding_window_view``); the reshape makes the one copy.
     """
-    x = np.asarray(x)
-    _check_batch(x, kH, kW, stride, "im2col_batch")
+    return _im2col_batch(np.asarray(x), kH, kW, stride, "im2col_batch")
+
+
+def _im2col_batch(x, kH, kW, stride, name):
+    _check_sizes(name, kH=kH, kW=kW, stride=stride)
+    _check_batch(x, kH, kW, name)
     N, C = x.shape[:2]
     windows = sliding_window_view(x, (kH, kW), axis=(2, 3))[:, :, ::stride, ::stride]  # (N, C, H_out, W_out, kH, kW)
     H_out, W_out = windows.shape[2:4]
@@ -74,6 +80,9 @@ def col2im_batch(X_col, C, H, W, kH, kW, stride=1):
     of the lesson's loop over the L windows.
     """
     X_col = np.asarray(X_col)
+    _check_sizes("col2im_batch", C=C, H=H, W=W, kH=kH, kW=kW, stride=stride)
+    if kH > H or kW > W:
+        raise ValueError(f"col2im_batch: kernel {kH}x{kW} is larger than the image {H}x{W}")
     H_out, W_out = output_size(H, kH, stride), output_size(W, kW, stride)
     N = X_col.shape[0]
     if X_col.shape[1:] != (C * kH * kW, H_out * W_out):
@@ -111,6 +120,7 @@ def im2col_matrix_sparse(X, K):
 def _patch_matrix_entries(X, K):
     """Row (input element) and column (patch entry) of every 1 in the lecture's matrix."""
     shape = np.shape(X)
+    _check_sizes("im2col_matrix", K=K)
     if len(shape) != 4:
         raise ValueError(f"im2col_matrix: X must be (N, C, H, W), got shape {tuple(shape)}")
     _, C, H, W = shape
@@ -124,10 +134,15 @@ def _patch_matrix_entries(X, K):
     return rows, np.arange(P * C * K * K), (C * H * W, P * C * K * K)
 
 
-def _check_batch(x, kH, kW, stride, name):
+def _check_sizes(name, **sizes):
+    """Every size an int >= 1, or a ValueError naming it (the lessons' functions take plain ints)."""
+    for size_name, value in sizes.items():
+        if not is_int(value) or value < 1:
+            raise ValueError(f"{name}: {size_name} must be an int >= 1, got {value!r}")
+
+
+def _check_batch(x, kH, kW, name):
     if x.ndim != 4:
         raise ValueError(f"{name}: x must be (N, C, H, W), got shape {x.shape}")
-    if stride < 1:
-        raise ValueError(f"{name}: stride must be >= 1, got {stride}")
     if kH > x.shape[2] or kW > x.shape[3]:
         raise ValueError(f"{name}: kernel {kH}x{kW} is larger than the image {x.shape[2]}x{x.shape[3]}")

@@ -54,12 +54,24 @@ def conv2d(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     bias = None if bias is None else as_tensor(bias)
     g, groups = _geometry(x.shape, weight.shape, None if bias is None else bias.shape,
                           stride, padding, dilation, groups)
-    dtype = np.result_type(*(t.value.dtype for t in (x, weight, bias) if t is not None))
-    if dtype.kind != "f":
-        dtype = np.dtype(np.float64)
+    dtype = _common_float_dtype(x, weight, bias)
     if g.kernel == (1, 1):
         return _conv1x1(x, weight, bias, g, groups, dtype)
     return _conv_columns(x, weight, bias, g, groups, dtype)
+
+
+def _common_float_dtype(x, weight, bias):
+    """The one float dtype of the inputs (integers are cast to it; float64 if none is float).
+
+    Two different float dtypes are a TypeError, as in PyTorch: promoting a float32 input to
+    float64 because of a float64 weight would silently double the cost of a model.
+    """
+    named = {"input": x, "weight": weight, "bias": bias}
+    floats = {name: t.value.dtype for name, t in named.items() if t is not None and t.value.dtype.kind == "f"}
+    if len(set(floats.values())) > 1:
+        found = ", ".join(f"{name} {dtype}" for name, dtype in floats.items())
+        raise TypeError(f"conv2d: input, weight and bias must have the same float dtype, got {found}")
+    return next(iter(floats.values()), np.dtype(np.float64))
 
 
 def _conv_columns(x, w, b, g, groups, dtype):

@@ -31,13 +31,8 @@ def max_pool2d(x, kernel_size, stride=None, padding=0):
     stack = scratch("max_pool2d windows", (positions, g.N, g.C, g.H_out, g.W_out), x.dtype)
     np.copyto(stack.reshape(k_h, k_w, g.N, g.C, g.H_out, g.W_out), win.transpose(2, 3, 0, 1, 4, 5))
     value = stack.max(axis=0)
-    # argmax = the first position holding the max = how many positions in a row do not hold it
-    argmax = np.zeros(value.shape, dtype=np.min_scalar_type(positions - 1))
-    no_max_yet = np.ones(value.shape, dtype=bool)
-    for q in range(positions - 1):
-        np.logical_and(no_max_yet, stack[q] != value, out=no_max_yet)
-        argmax += no_max_yet
-    del stack, win, no_max_yet
+    argmax = _first_argmax(stack, value, g)
+    del stack, win
     out = make_result(value, "max_pool2d", (x,))
 
     def _backward():
@@ -68,6 +63,45 @@ def max_pool2d(x, kernel_size, stride=None, padding=0):
 
     out._backward = _backward
     return out
+
+
+def _first_argmax(stack, value, g):
+    """The kernel position each window's gradient goes to, PyTorch's rule.
+
+    stack: (kH*kW, N, C, H_out, W_out) windows, value: their max -> (N, C, H_out, W_out) ints.
+    The first real element holding the max; the last NaN where the window holds one (the max is
+    then NaN); a -inf padding cell never, so an all -inf window picks its first real element.
+    """
+    positions = stack.shape[0]
+    real = _real_positions(g)
+    # first position holding the max = how many positions in a row do not hold it
+    argmax = np.zeros(value.shape, dtype=np.min_scalar_type(positions - 1))
+    no_max_yet = np.ones(value.shape, dtype=bool)
+    for q in range(positions - 1):
+        misses = stack[q] != value
+        if real is not None:
+            misses |= ~real[q]
+        np.logical_and(no_max_yet, misses, out=no_max_yet)
+        argmax += no_max_yet
+    if value.dtype.kind == "f":
+        nan_windows = np.isnan(value)
+        if nan_windows.any():
+            for q in range(positions):
+                argmax[nan_windows & np.isnan(stack[q])] = q
+    return argmax
+
+
+def _real_positions(g):
+    """(kH*kW, H_out, W_out) bools: which window cells are real input, not padding; None without padding."""
+    (top, bottom), (left, right) = g.padding
+    if top == bottom == left == right == 0:
+        return None
+    (k_h, k_w), (s_h, s_w) = g.kernel, g.stride
+    rows = np.arange(k_h)[:, None] + s_h * np.arange(g.H_out)  # (kH, H_out): row in the padded input
+    cols = np.arange(k_w)[:, None] + s_w * np.arange(g.W_out)
+    real_rows = (rows >= top) & (rows < top + g.H)
+    real_cols = (cols >= left) & (cols < left + g.W)
+    return (real_rows[:, None, :, None] & real_cols[None, :, None, :]).reshape(k_h * k_w, g.H_out, g.W_out)
 
 
 def avg_pool2d(x, kernel_size, stride=None, padding=0):

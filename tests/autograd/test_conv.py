@@ -144,18 +144,32 @@ def test_conv2d_1x1_finite_differences():
     assert ag.gradcheck(lambda x, w, b: ag.sum(conv2d(x, w, b, **kwargs) * weights), x, w, b)
 
 
-def test_conv2d_float32_stays_float32():
-    x = ag.Tensor(rng(0).standard_normal((2, 3, 6, 6)).astype(np.float32))
-    w = ag.Tensor(rng(1).standard_normal((4, 3, 3, 3)).astype(np.float32))
-    b = ag.Tensor(rng(2).standard_normal(4).astype(np.float32))
-    for kwargs in (dict(padding=1), dict(stride=2), dict()):
-        out = conv2d(x, w, b, **kwargs)
-        assert out.dtype == np.float32, f"expected float32 output, got {out.dtype}"
-        out.backward(np.ones(out.shape, dtype=np.float32))
-        for t in (x, w, b):
-            assert t.grad.dtype == np.float32, f"expected float32 gradients, got {t.grad.dtype}"
-    one = conv2d(x, ag.Tensor(np.ones((2, 3, 1, 1), dtype=np.float32)))
-    assert one.dtype == np.float32, "expected the 1x1 path to stay float32"
+@pytest.mark.parametrize("c_out, kwargs", [
+    (4, dict(padding=1)), (4, dict(stride=2)), (4, dict()), (6, dict(padding=2)),  # padded GEMM rows
+    (8, dict()), (12, dict()), (6, dict(padding=1, groups=3)),
+    (2, dict(kernel=1)), (4, dict(kernel=1, stride=2, padding=1)),
+])
+def test_conv2d_float32_stays_float32(c_out, kwargs, handed_gradient_dtypes):
+    kwargs = dict(kwargs)
+    kernel = kwargs.pop("kernel", 3)
+    x = ag.Tensor(rng(0).standard_normal((2, 3, 7, 7)).astype(np.float32))
+    w = ag.Tensor(rng(1).standard_normal((c_out, 3 // kwargs.get("groups", 1), kernel, kernel)).astype(np.float32))
+    b = ag.Tensor(rng(2).standard_normal(c_out).astype(np.float32))
+    out = conv2d(x, w, b, **kwargs)
+    assert out.dtype == np.float32, f"expected float32 output, got {out.dtype}"
+    out.backward(np.ones(out.shape, dtype=np.float32))
+    assert set(handed_gradient_dtypes) == {np.dtype(np.float32)} and len(handed_gradient_dtypes) >= 3, (
+        f"expected float32 gradients from the op, got {handed_gradient_dtypes}")
+
+
+def test_conv2d_mixed_float_dtypes_are_a_type_error():
+    x, w = np.zeros((1, 2, 5, 5), np.float32), np.zeros((3, 2, 3, 3), np.float32)
+    with pytest.raises(TypeError, match=r"conv2d: .* same float dtype, got input float32, weight float64"):
+        conv2d(x, w.astype(np.float64))
+    with pytest.raises(TypeError, match="got input float32, weight float32, bias float64"):
+        conv2d(x, w, np.zeros(3))
+    assert conv2d(x, w.astype(int)).dtype == np.float32, "expected an integer weight cast to the input's float32"
+    assert conv2d(x.astype(int), w.astype(int)).dtype == np.float64, "expected integers alone computed in float64"
 
 
 def test_conv2d_input_without_grad_only_feeds_the_weight():

@@ -97,6 +97,29 @@ def test_max_pool_pads_with_minus_infinity():
     assert x.grad.sum() == out.size, "expected every output's gradient to reach a real input element"
 
 
+@pytest.mark.parametrize("kernel, stride, padding", [
+    (2, 1, 1), (3, 1, 1), (2, None, 0), (3, 2, 1), ((3, 2), 1, (1, 0)),
+])
+def test_max_pool_non_finite_inputs_match_torch(kernel, stride, padding):
+    """All -inf windows send their gradient to the first real element, never to a padding cell;
+    a window holding NaN outputs NaN and sends its gradient to its last NaN (PyTorch's kernel)."""
+    torch = pytest.importorskip("torch")
+    choices = np.array([-np.inf, -np.inf, np.nan, 0.0, 1.0])  # ties of -inf, NaNs, ties of finite values
+    x = rng(9).choice(choices, size=(2, 3, 5, 6))
+    x[0, 0] = -np.inf  # a whole plane of -inf: every window is all -inf
+    a = ag.Tensor(x.copy())
+    out = max_pool2d(a, kernel, stride, padding)
+    upstream = rng(10).standard_normal(out.shape)
+    out.backward(upstream)
+    t = torch.tensor(x, requires_grad=True)
+    expected = torch.nn.functional.max_pool2d(t, kernel, stride, padding)
+    expected.backward(torch.tensor(upstream))
+    np.testing.assert_array_equal(out.value, expected.detach().numpy(),
+                                  err_msg="expected torch's maxima (NaN where a window holds NaN)")
+    np.testing.assert_allclose(a.grad, t.grad.numpy(), rtol=1e-12, atol=1e-12,
+                               err_msg="expected each gradient on the element torch picks")
+
+
 def test_avg_pool_counts_the_padding():
     out = avg_pool2d(np.ones((1, 1, 2, 2)), 2, padding=1)
     np.testing.assert_array_equal(out.value, np.full((1, 1, 2, 2), 0.25),
@@ -113,12 +136,13 @@ def test_pool_finite_differences(name, kernel, stride, padding):
 
 @pytest.mark.parametrize("name", sorted(POOLS))
 @pytest.mark.parametrize("stride", [None, 1])
-def test_pool_float32_stays_float32(name, stride):
+def test_pool_float32_stays_float32(name, stride, handed_gradient_dtypes):
     x = ag.Tensor(rng(5).standard_normal((2, 3, 6, 6)).astype(np.float32))
     out = POOLS[name](x, 2, stride, 1)
     assert out.dtype == np.float32, f"expected float32 output, got {out.dtype}"
     out.backward(np.ones(out.shape, dtype=np.float32))
-    assert x.grad.dtype == np.float32, f"expected a float32 gradient, got {x.grad.dtype}"
+    assert set(handed_gradient_dtypes) == {np.dtype(np.float32)}, (
+        f"expected a float32 gradient from the op, got {handed_gradient_dtypes}")
 
 
 def test_avg_pool_of_integers_is_float64():
