@@ -3,10 +3,11 @@
 The forward is lesson 000's batched Conv2d, ``Y_mat = W_row @ X_mat``, with the columns X_mat
 (K, N*L), K = C*kH*kW, copied once from a zero-copy window view (``autograd.sliding_windows``)
 straight into the layout the GEMM reads. The backward is the same matrix view read backwards:
-``dW_row = dY_mat @ X_mat^T``, ``db = sum(dY)``, and ``dX_mat = W_row^T @ dY_mat`` followed by
-col2im, which adds each column back onto the pixels its window read, or, with stride 1 and
-C_out <= 2 C_in, lesson 001's "the backward is also a convolution": dY correlated with the
-kernel turned 180 degrees (see ``_input_grad`` for which is taken when).
+``dW_row = dY_mat @ X_mat^T``, ``db = sum(dY)``, and for dX one of three routes: ``dX_mat =
+W_row^T @ dY_mat`` followed by col2im, which adds each column back onto the pixels its window
+read; lesson 001's "the backward is also a convolution", dY correlated with the kernel turned
+180 degrees; or, at stride 1, the same sum with the kernel's columns folded into the GEMM
+(see ``_input_grad_route`` for which is taken when).
 
 Groups split K and C_out into ``groups`` blocks and the GEMM becomes one batched matmul over
 the group axis; a 1x1 convolution needs no columns at all (it is a matmul per pixel).
@@ -20,9 +21,8 @@ Speed (measured, see benchmarks/bench_conv.py):
   of holding the whole matrix from forward to backward;
 - each GEMM is given the shape OpenBLAS runs fastest: dW as its transpose, and few output
   channels padded to ``GEMM_ROWS``;
-- dX at stride 1 with short rows (LeNet's conv2) folds the kernel's columns into the GEMM
-  (``_input_grad_rows``: kW shifted copies of dY, then kH long adds) instead of one short
-  strided add per kernel position;
+- dX at stride 1 mostly folds the kernel's columns into the GEMM (``_input_grad_rows``: kW
+  shifted copies of dY, then kH long adds) instead of one strided add per kernel position;
 - the temporaries live in reused scratch buffers (``autograd.ops.workspace``): fresh
   multi-megabyte arrays cost more in page faults than a LeNet-sized GEMM.
 """
@@ -176,25 +176,44 @@ def _weight_grad(x, dy_mat, g, groups, w_shape):
 
 
 def _input_grad(dy, dy_mat, w, g, groups):
-    """dX: (N, C_out, H_out, W_out) -> new (N, C, H, W), the adjoint of the forward, by one of three
-    routes (each measured fastest where it is taken, benchmarks/bench_conv.py):
-
-    - stride 1, C_out <= 2 C: lesson 001's "the backward is also a convolution", dY correlated
-      with the kernel turned 180 degrees (its columns are no bigger than the forward's);
-    - stride 1, short output rows (an image's H_out x row values fewer than ``SHORT_RUN``), an
-      output not much smaller than the padded input, and C_out < C kH (its kW shifted copies of
-      dY then move less than col2im's C kH kW columns): ``_input_grad_rows``, the shifted
-      copies in one GEMM with the kernel's rows, then kH long adds;
-    - otherwise ``W_row^T @ dY_mat`` then the strided col2im, one add per kernel position over
-      runs of H_out x row values.
-    """
-    transposed = _transposed_geometry(g, w.shape[0])
-    if transposed is not None:
-        return _correlate(dy, _flipped_transposed(w, groups), None, transposed, groups)
-    run = g.H_out * g.row
-    if g.stride == (1, 1) and run < SHORT_RUN and g.H_pad * g.W_pad <= 2 * run and w.shape[0] < g.C * g.kernel[0]:
+    """dX: (N, C_out, H_out, W_out) -> new (N, C, H, W), the adjoint of the forward, by the route
+    ``_input_grad_route`` picks (each measured fastest where it is taken, see there)."""
+    route = _input_grad_route(g, w.shape[0], groups)
+    if route == "transposed":
+        return _correlate(dy, _flipped_transposed(w, groups), None, _transposed_geometry(g, w.shape[0]), groups)
+    if route == "rows":
         return _input_grad_rows(dy, w, g, groups)
     return _input_grad_col2im(_output_grad_matrix(dy, g) if dy_mat is None else dy_mat, w, g, groups)
+
+
+def _input_grad_route(g, c_out, groups):
+    """Which of the three dX routes to take, by what measured fastest (whole forward + backward
+    of the op, in one process; on this 2-core machine differences under ~10% are noise):
+
+    - "col2im", ``W_row^T @ dY_mat`` then one strided add per kernel position: the only route
+      for stride > 1; also taken where each group has many more output than input channels,
+      which would leave the other routes' GEMMs with few rows;
+    - "transposed", lesson 001's "the backward is also a convolution", dY correlated with the
+      kernel turned 180 degrees: kernels of up to 9 taps with C_out <= 2 C, and thin groups
+      (depthwise), where the others run one tiny GEMM per group;
+    - "rows", ``_input_grad_rows``: kernels of more than 9 taps, where the transposed route's
+      dY padded by k - 1 is mostly zeros and col2im's kH kW adds dominate (measured 1.1-1.3x
+      faster forward + backward than the route taken before, up to 4.5x for dX alone), and the
+      short rows of small images (LeNet's conv2 before it had more than 9 taps).
+    """
+    transposed = _transposed_geometry(g, c_out) is not None
+    if g.stride != (1, 1):
+        return "col2im"
+    (k_h, k_w), run = g.kernel, g.H_out * g.W_pad
+    c, o = g.C // groups, c_out // groups
+    fits_rows = g.H_pad * g.W_pad <= 2 * run  # not an output far smaller than the input
+    if k_h * k_w > 9 and fits_rows and not (groups > 1 and c < 8) and o < 8 * c:
+        return "rows"
+    if transposed and c_out <= 2 * g.C:
+        return "transposed"
+    if run < SHORT_RUN and fits_rows and c_out < g.C * k_h:
+        return "rows"
+    return "col2im"
 
 
 def _input_grad_rows(dy, w, g, groups):
@@ -267,9 +286,9 @@ def _input_grad_col2im(dy_mat, w, g, groups):
 def _transposed_geometry(g, c_out):
     """dX as a stride-1 correlation of dY (N, C_out, H_out, W_out) padded by d(k-1) - p, or None.
 
-    Chosen when it moves less memory than W^T @ dY + col2im: C_out at most 2 C (measured).
+    None when the padding is wider than the kernel's span (dY would need negative padding).
     """
-    if g.stride != (1, 1) or c_out > 2 * g.C:
+    if g.stride != (1, 1):
         return None
     pads = []
     for (before, after), k, d in zip(g.padding, g.kernel, g.dilation):

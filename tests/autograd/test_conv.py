@@ -146,7 +146,7 @@ def test_conv2d_1x1_finite_differences():
 
 @pytest.mark.parametrize("c_out, kwargs", [
     (4, dict(padding=1)), (4, dict(stride=2)), (4, dict()), (6, dict(padding=2)),  # padded GEMM rows
-    (8, dict()), (12, dict()), (6, dict(padding=1, groups=3)),
+    (8, dict()), (12, dict()), (16, dict(padding=1)), (6, dict(padding=1, groups=3)),
     (2, dict(kernel=1)), (4, dict(kernel=1, stride=2, padding=1)),
 ])
 def test_conv2d_float32_stays_float32(c_out, kwargs, handed_gradient_dtypes):
@@ -185,7 +185,7 @@ def test_conv2d_input_without_grad_only_feeds_the_weight():
 
 @pytest.mark.parametrize("c_out, padding, stride", [(6, 2, 1), (16, 0, 1), (2, 1, 1), (16, 1, 2)])
 def test_conv2d_empty_batch_gives_empty_output_and_zero_gradients(c_out, padding, stride):
-    # every backward route (padded GEMM rows, dX by kernel rows, the flipped kernel, strided col2im) with N = 0
+    # padded GEMM rows, dX by kernel rows and the strided col2im with N = 0 (the flipped kernel is a forward)
     x = ag.Tensor(np.zeros((0, 6, 14, 14), np.float32))
     w, b = ag.Tensor(rng(0).standard_normal((c_out, 6, 5, 5)).astype(np.float32)), ag.Tensor(np.ones(c_out, np.float32))
     out = conv2d(x, w, b, stride=stride, padding=padding)
@@ -202,20 +202,29 @@ def test_conv2d_under_no_grad_records_nothing():
 
 
 @pytest.mark.filterwarnings("ignore:Using padding='same'")
-@pytest.mark.parametrize("c_in, c_out, size, kernel, padding, stride, dilation, route", [
-    (4, 4, 7, 3, 1, 1, 1, "transposed"),  # C_out <= 2 C_in, stride 1: dY correlated with the flipped kernel
-    (4, 8, 7, (3, 2), "same", 1, 1, "transposed"),  # asymmetric "same": the flipped kernel padded the other way
-    (4, 4, 7, (3, 1), 2, 1, 1, "rows"),  # padding wider than the kernel span: not a correlation
-    (3, 8, 7, 3, 1, 1, 1, "rows"),  # 2 C_in < C_out < C_in kH, short rows: kW shifted copies of dY, one GEMM
-    (3, 8, 7, (3, 2), "same", 1, 1, "rows"),  # ... with uneven shifts
-    (3, 8, 9, 3, 0, 1, 2, "rows"),  # ... and with dilation: shifts of dW within a row, rows dH apart
-    (2, 8, 7, 3, 1, 1, 1, "col2im"),  # C_out >= C_in kH: the shifted copies would outweigh col2im's columns
-    (2, 8, 20, 3, 1, 1, 1, "col2im"),  # long rows: the strided col2im
-    (3, 8, 7, 5, 0, 1, 1, "col2im"),  # an output far smaller than the input: full-width rows would be mostly zeros
-    (4, 4, 7, 3, 1, 2, 1, "col2im"),  # stride 2
+@pytest.mark.parametrize("c_in, c_out, size, kernel, padding, stride, dilation, groups, route", [
+    # up to 9 taps, C_out <= 2 C_in, stride 1: dY correlated with the flipped kernel
+    (4, 4, 7, 3, 1, 1, 1, 1, "transposed"),
+    (4, 8, 7, (3, 2), "same", 1, 1, 1, "transposed"),  # asymmetric "same": the flipped kernel padded the other way
+    (6, 6, 7, 3, 2, 1, 2, 3, "transposed"),  # thin groups, with dilation
+    (4, 4, 9, 5, 2, 1, 1, 4, "transposed"),  # depthwise, even with more than 9 taps
+    # more than 9 taps: kW shifted copies of dY, one GEMM, kH adds
+    (4, 4, 9, 5, 2, 1, 1, 1, "rows"),
+    (16, 16, 9, 5, 2, 1, 1, 2, "rows"),  # ... in groups of 8 channels
+    (3, 8, 12, (5, 3), 4, 1, 2, 1, "rows"),  # ... with dilation: shifts of dW within a row, rows dH apart
+    # or short rows with 2 C_in < C_out < C_in kH
+    (4, 4, 7, (3, 1), 2, 1, 1, 1, "rows"),  # padding wider than the kernel span: not a correlation
+    (3, 8, 7, 3, 1, 1, 1, 1, "rows"),
+    (3, 8, 7, (3, 2), "same", 1, 1, 1, "rows"),  # ... with uneven shifts
+    (3, 8, 9, 3, 0, 1, 2, 1, "rows"),  # ... and with dilation
+    (2, 8, 7, 3, 1, 1, 1, 1, "col2im"),  # C_out >= C_in kH: the shifted copies would outweigh col2im's columns
+    (2, 8, 20, 3, 1, 1, 1, 1, "col2im"),  # long rows: the strided col2im
+    (1, 8, 9, 5, 2, 1, 1, 1, "col2im"),  # C_out >= 8 C_in: the rows route's GEMM would have 5 rows
+    (3, 8, 7, 5, 0, 1, 1, 1, "col2im"),  # an output far smaller than the input: full-width rows would be mostly zeros
+    (4, 4, 7, 3, 1, 2, 1, 1, "col2im"),  # stride 2
 ])
-def test_conv2d_every_input_gradient_route_matches_torch(c_in, c_out, size, kernel, padding, stride, dilation, route,
-                                                          monkeypatch):
+def test_conv2d_every_input_gradient_route_matches_torch(c_in, c_out, size, kernel, padding, stride, dilation, groups,
+                                                          route, monkeypatch):
     torch = pytest.importorskip("torch")
     kernel = kernel if isinstance(kernel, tuple) else (kernel, kernel)
     taken = []
@@ -223,11 +232,10 @@ def test_conv2d_every_input_gradient_route_matches_torch(c_in, c_out, size, kern
                            ("col2im", conv_module._input_grad_col2im)]:
         monkeypatch.setattr(conv_module, function.__name__,
                             lambda *args, _name=name, _function=function: taken.append(_name) or _function(*args))
-    x, w = rng(0).standard_normal((3, c_in, size, size + 1)), rng(1).standard_normal((c_out, c_in, *kernel))
-    check_against_torch(lambda x, w: conv2d(x, w, stride=stride, padding=padding, dilation=dilation),
-                        lambda x, w: torch.nn.functional.conv2d(x, w, stride=stride, padding=padding,
-                                                                dilation=dilation),
-                        x, w, rtol=1e-10, atol=1e-12)
+    x, w = rng(0).standard_normal((3, c_in, size, size + 1)), rng(1).standard_normal((c_out, c_in // groups, *kernel))
+    options = dict(stride=stride, padding=padding, dilation=dilation, groups=groups)
+    check_against_torch(lambda x, w: conv2d(x, w, **options),
+                        lambda x, w: torch.nn.functional.conv2d(x, w, **options), x, w, rtol=1e-10, atol=1e-12)
     assert set(taken) == {route}, f"expected dX by the {route} route, got {taken}"
 
 
