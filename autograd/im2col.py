@@ -80,7 +80,8 @@ def col2im_batch(X_col, C, H, W, kH, kW, stride=1):
     of the lesson's loop over the L windows.
     """
     X_col = np.asarray(X_col)
-    _check_sizes("col2im_batch", C=C, H=H, W=W, kH=kH, kW=kW, stride=stride)
+    _check_sizes("col2im_batch", minimum=0, C=C)  # no channels is an empty image, as in im2col_batch
+    _check_sizes("col2im_batch", H=H, W=W, kH=kH, kW=kW, stride=stride)
     if kH > H or kW > W:
         raise ValueError(f"col2im_batch: kernel {kH}x{kW} is larger than the image {H}x{W}")
     H_out, W_out = output_size(H, kH, stride), output_size(W, kW, stride)
@@ -105,7 +106,7 @@ def im2col_matrix_dense(X, K):
     X_patches flattened, so ``(X.reshape(N, -1) @ M).reshape(N, P, C, K, K)[n, p]`` is patch p of
     image n. Each column holds a single 1: the input element that patch entry copies.
     """
-    rows, cols, shape = _patch_matrix_entries(X, K)
+    rows, cols, shape = _patch_matrix_entries(X, K, "im2col_matrix_dense")
     M = np.zeros(shape)
     M[rows, cols] = 1.0
     return M
@@ -113,20 +114,20 @@ def im2col_matrix_dense(X, K):
 
 def im2col_matrix_sparse(X, K):
     """The same matrix as ``im2col_matrix_dense``, as a ``scipy.sparse`` CSR matrix."""
-    rows, cols, shape = _patch_matrix_entries(X, K)
+    rows, cols, shape = _patch_matrix_entries(X, K, "im2col_matrix_sparse")
     return sparse.csr_matrix((np.ones(rows.size), (rows, cols)), shape=shape)
 
 
-def _patch_matrix_entries(X, K):
+def _patch_matrix_entries(X, K, name):
     """Row (input element) and column (patch entry) of every 1 in the lecture's matrix."""
     shape = np.shape(X)
-    _check_sizes("im2col_matrix", K=K)
+    _check_sizes(name, K=K)
     if len(shape) != 4:
-        raise ValueError(f"im2col_matrix: X must be (N, C, H, W), got shape {tuple(shape)}")
+        raise ValueError(f"{name}: X must be (N, C, H, W), got shape {tuple(shape)}")
     _, C, H, W = shape
     out_H, out_W = output_size(H, K), output_size(W, K)
     if out_H < 1 or out_W < 1:
-        raise ValueError(f"im2col_matrix: kernel size {K} is larger than the image {H}x{W}")
+        raise ValueError(f"{name}: kernel size {K} is larger than the image {H}x{W}")
     P = out_H * out_W
     # one entry per (patch p, channel c, kernel row i, kernel col j), in X_patches' order
     p, c, i, j = (a.reshape(-1) for a in np.indices((P, C, K, K)))
@@ -134,11 +135,11 @@ def _patch_matrix_entries(X, K):
     return rows, np.arange(P * C * K * K), (C * H * W, P * C * K * K)
 
 
-def _check_sizes(name, **sizes):
-    """Every size an int >= 1, or a ValueError naming it (the lessons' functions take plain ints)."""
+def _check_sizes(name, minimum=1, **sizes):
+    """Every size an int >= minimum, or a ValueError naming it (the lessons' functions take plain ints)."""
     for size_name, value in sizes.items():
-        if not is_int(value) or value < 1:
-            raise ValueError(f"{name}: {size_name} must be an int >= 1, got {value!r}")
+        if not is_int(value) or value < minimum:
+            raise ValueError(f"{name}: {size_name} must be an int >= {minimum}, got {value!r}")
 
 
 def _check_batch(x, kH, kW, name):

@@ -226,9 +226,9 @@ def test_geometry_rejects_full_width_with_stride():
     (lambda: lesson.col2im_batch(np.zeros((1, 4, 5)), 1, 3, 3, 2, 2), r"\(1, 4, 5\)"),
     (lambda: lesson.col2im_batch(np.zeros((1, 4, 0)), 1, 1, 3, 2, 2), "kernel 2x2 is larger than the image 1x3"),
     (lambda: lesson.col2im_batch(np.zeros((1, 4, 4)), 1, 3, 3, 2, 2, stride=0), "stride must be an int >= 1"),
-    (lambda: lesson.col2im_batch(np.zeros((1, 4, 4)), 1.0, 3, 3, 2, 2), "col2im_batch: C must be an int >= 1, got 1.0"),
+    (lambda: lesson.col2im_batch(np.zeros((1, 4, 4)), 1.0, 3, 3, 2, 2), "col2im_batch: C must be an int >= 0, got 1.0"),
     (lambda: lesson.im2col_matrix_dense(np.zeros((2, 3, 4)), 2), r"\(2, 3, 4\)"),
-    (lambda: lesson.im2col_matrix_dense(np.zeros((1, 1, 3, 3)), 0), "im2col_matrix: K must be an int >= 1, got 0"),
+    (lambda: lesson.im2col_matrix_dense(np.zeros((1, 1, 3, 3)), 0), "im2col_matrix_dense: K must be an int >= 1"),
     (lambda: lesson.im2col_matrix_sparse(np.zeros((1, 1, 3, 3)), 4), "kernel size 4"),
 ])
 def test_lesson_functions_name_bad_shapes(call, message):
