@@ -82,8 +82,7 @@ def col2im_batch(X_col, C, H, W, kH, kW, stride=1):
     X_col = np.asarray(X_col)
     _check_sizes("col2im_batch", minimum=0, C=C)  # no channels is an empty image, as in im2col_batch
     _check_sizes("col2im_batch", H=H, W=W, kH=kH, kW=kW, stride=stride)
-    if kH > H or kW > W:
-        raise ValueError(f"col2im_batch: kernel {kH}x{kW} is larger than the image {H}x{W}")
+    _check_kernel_fits("col2im_batch", kH, kW, H, W)
     H_out, W_out = output_size(H, kH, stride), output_size(W, kW, stride)
     N = X_col.shape[0]
     if X_col.shape[1:] != (C * kH * kW, H_out * W_out):
@@ -145,5 +144,9 @@ def _check_sizes(name, minimum=1, **sizes):
 def _check_batch(x, kH, kW, name):
     if x.ndim != 4:
         raise ValueError(f"{name}: x must be (N, C, H, W), got shape {x.shape}")
-    if kH > x.shape[2] or kW > x.shape[3]:
-        raise ValueError(f"{name}: kernel {kH}x{kW} is larger than the image {x.shape[2]}x{x.shape[3]}")
+    _check_kernel_fits(name, kH, kW, *x.shape[2:])
+
+
+def _check_kernel_fits(name, kH, kW, H, W):
+    if kH > H or kW > W:
+        raise ValueError(f"{name}: kernel {kH}x{kW} is larger than the image {H}x{W}")

@@ -169,15 +169,16 @@ def _weight_grad(x, dy_mat, g, groups, w_shape):
 def _input_grad(dy, dy_mat, w, g, groups):
     """dX: (N, C_out, H_out, W_out) -> new (N, C, H, W), the adjoint of the forward, by the route
     ``_input_grad_route`` picks (each measured fastest where it is taken, see there)."""
-    route = _input_grad_route(g, w.shape[0], groups)
+    transposed = _transposed_geometry(g, w.shape[0])
+    route = _input_grad_route(g, w.shape[0], groups, transposed is not None)
     if route == "transposed":
-        return _correlate(dy, _flipped_transposed(w, groups), None, _transposed_geometry(g, w.shape[0]), groups)
+        return _correlate(dy, _flipped_transposed(w, groups), None, transposed, groups)
     if route == "rows":
         return _input_grad_rows(dy, w, g, groups)
     return _input_grad_col2im(_output_grad_matrix(dy, g) if dy_mat is None else dy_mat, w, g, groups)
 
 
-def _input_grad_route(g, c_out, groups):
+def _input_grad_route(g, c_out, groups, transposable):
     """Which of the three dX routes to take, by what measured fastest (whole forward + backward
     of the op, in one process; on this 2-core machine differences under ~10% are noise):
 
@@ -193,8 +194,9 @@ def _input_grad_route(g, c_out, groups):
       kernel turned 180 degrees: otherwise whenever C_out <= 2 C (3x3 kernels, depthwise);
     - "rows" again for short rows (H_out W_pad < ``SHORT_RUN``) with C_out < C kH, where
       col2im's adds over short runs cost more (LeNet's conv2 shape before the first rule).
+
+    transposable: whether ``_transposed_geometry`` exists for g (stride 1, padding within the span).
     """
-    transposed = _transposed_geometry(g, c_out) is not None
     if g.stride != (1, 1):
         return "col2im"
     (k_h, k_w), run = g.kernel, g.H_out * g.W_pad
@@ -202,7 +204,7 @@ def _input_grad_route(g, c_out, groups):
     fits_rows = g.H_pad * g.W_pad <= 2 * run  # not an output far smaller than the input
     if k_h * k_w > 9 and fits_rows and not (groups > 1 and c < 8) and o < 8 * c:
         return "rows"
-    if transposed and c_out <= 2 * g.C:
+    if transposable and c_out <= 2 * g.C:
         return "transposed"
     if run < SHORT_RUN and fits_rows and c_out < g.C * k_h:
         return "rows"

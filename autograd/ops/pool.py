@@ -73,14 +73,14 @@ def _first_argmax(stack, value, g):
     then NaN); a -inf padding cell never, so an all -inf window picks its first real element.
     """
     positions = stack.shape[0]
-    real = _real_positions(g)
+    padding = _padding_cells(g)
     # first position holding the max = how many positions in a row do not hold it
     argmax = np.zeros(value.shape, dtype=np.min_scalar_type(positions - 1))
     no_max_yet = np.ones(value.shape, dtype=bool)
     for q in range(positions - 1):
         misses = stack[q] != value
-        if real is not None:
-            misses |= ~real[q]
+        if padding is not None:
+            misses |= padding[q]
         np.logical_and(no_max_yet, misses, out=no_max_yet)
         argmax += no_max_yet
     if value.dtype.kind == "f":
@@ -91,8 +91,8 @@ def _first_argmax(stack, value, g):
     return argmax
 
 
-def _real_positions(g):
-    """(kH*kW, H_out, W_out) bools: which window cells are real input, not padding; None without padding."""
+def _padding_cells(g):
+    """(kH*kW, H_out, W_out) bools: which window cells fall on the padding; None without padding."""
     (top, bottom), (left, right) = g.padding
     if top == bottom == left == right == 0:
         return None
@@ -101,7 +101,8 @@ def _real_positions(g):
     cols = np.arange(k_w)[:, None] + s_w * np.arange(g.W_out)
     real_rows = (rows >= top) & (rows < top + g.H)
     real_cols = (cols >= left) & (cols < left + g.W)
-    return (real_rows[:, None, :, None] & real_cols[None, :, None, :]).reshape(k_h * k_w, g.H_out, g.W_out)
+    real = real_rows[:, None, :, None] & real_cols[None, :, None, :]
+    return ~real.reshape(k_h * k_w, g.H_out, g.W_out)
 
 
 def avg_pool2d(x, kernel_size, stride=None, padding=0):
