@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
+import autograd as ag
 import nn
 import optim
 from agrad.checkpoint import load_checkpoint, save_checkpoint
@@ -152,6 +153,7 @@ def run(args):
         "momentum": args.momentum, "weight_decay": args.weight_decay, "seed": args.seed,
         "out": args.out or f"runs/{args.model}-{args.dataset}", "resume": args.resume,
     }
+    ag.keep_freed_memory()  # a training process: the memory one step frees serves the next
     try:
         history = train(config, progress=not args.no_progress)
     except KeyboardInterrupt:

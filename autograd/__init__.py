@@ -4,14 +4,16 @@
 backward engine. Functions take Tensors (and Scalars where that makes sense) and build the
 graph; ``loss.backward()`` fills every ``.grad``.
 
-Importing it also tunes glibc's malloc to keep the memory a training step frees for the next
-one (``autograd.malloc``: no page faults per step; opt out by setting ``MALLOC_*_`` yourself).
+Importing it changes nothing in the process. ``ag.keep_freed_memory()`` is the one tuning that
+does (glibc's malloc keeps the memory a training step frees for the next one): an explicit call,
+see ``autograd.memory``. Drawing (``ag.draw_graph``) needs the ``graphviz`` package, imported
+only when a graph is drawn.
 """
 
 from autograd.draw import draw_graph
 from autograd.engine import enable_grad, is_grad_enabled, no_grad
 from autograd.gradcheck import GradcheckError, gradcheck
-from autograd.malloc import keep_freed_memory
+from autograd.memory import keep_freed_memory
 from autograd.ops.broadcast import unbroadcast
 from autograd.ops.conv import conv2d
 from autograd.ops.elementwise import (
@@ -54,8 +56,6 @@ from autograd.ops.shape import (
 from autograd.scalar import Scalar
 from autograd.tensor import BackwardError, Tensor
 
-keep_freed_memory()
-
 __all__ = [
     "BackwardError",
     "GradcheckError",
@@ -79,6 +79,7 @@ __all__ = [
     "getitem",
     "gradcheck",
     "is_grad_enabled",
+    "keep_freed_memory",
     "log",
     "log_softmax",
     "logsumexp",

@@ -83,15 +83,35 @@ def topological_order(root):
 
 
 def backward(root, seed):
-    """Backpropagate from ``root`` with ``d root = seed`` through the whole graph."""
+    """Backpropagate from ``root`` with ``d root = seed`` through the whole graph.
+
+    The closures run with recording off: an op whose backward is written with other ops (a
+    convolution's, with convolutions) builds no graph of its own.
+    """
+    global _grad_enabled, _running
     order = topological_order(root)
     for node in order:
         if node.inputs:
             node._reset_grad()
     root._seed_grad(seed)
-    for node in reversed(order):
-        if node._grad is not None:
-            node._backward()
+    previous = _grad_enabled
+    _grad_enabled = False
+    try:
+        for node in reversed(order):
+            if node._grad is not None:
+                _running = node
+                node._backward()
+    finally:
+        _running = None
+        _grad_enabled = previous
+
+
+# The node whose closure is running: its own gradient is final then and only read.
+_running = None
+
+
+def running_node():
+    return _running
 
 
 # The modules whose forward is running, outermost first (set by nn.Module.__call__). Every node

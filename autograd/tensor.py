@@ -11,12 +11,10 @@ a private copy of it.
 """
 
 import numbers
-import types
-import weakref
 
 import numpy as np
 
-from autograd import engine
+from autograd import engine, memory
 
 
 class Tensor:
@@ -44,24 +42,25 @@ class Tensor:
     __array_ufunc__ = None
 
     def __init__(self, value, op="", _backward=None, inputs=(), label="", requires_grad=True):
-        value = as_array(value, "Tensor")
-        inputs = tuple(inputs)
-        for node in inputs:
-            if not isinstance(node, Tensor):
-                raise TypeError(f"Tensor: inputs must be Tensors, got {type(node).__name__}")
+        if type(value) is not np.ndarray or value.dtype.kind not in "biuf":
+            value = as_array(value, "Tensor")
         if inputs:
-            requires_grad = (
-                requires_grad and engine.is_grad_enabled() and any(t.requires_grad for t in inputs)
-            )
+            inputs = tuple(inputs)
+            for node in inputs:
+                if not isinstance(node, Tensor):
+                    raise TypeError(f"Tensor: inputs must be Tensors, got {type(node).__name__}")
+            requires_grad = requires_grad and engine._grad_enabled and any(t.requires_grad for t in inputs)
         self.value = value
         self.requires_grad = bool(requires_grad) and value.dtype.kind == "f"
         self.inputs = inputs if self.requires_grad else ()
         self._grad = None
         self._grad_owned = False
-        self._backward_fn = _backward if (self.inputs and _backward is not None) else _no_backward
+        self._backward_fn = _no_backward
+        if _backward is not None:
+            self._backward = _backward
         self.op = op
         self.label = label
-        self.scope = engine.current_scope()
+        self.scope = engine._current_scope
 
     # -- the closure the engine runs: kept only for nodes that need it -------------------
     @property
@@ -71,7 +70,7 @@ class Tensor:
     @_backward.setter
     def _backward(self, fn):
         if self.inputs:
-            self._backward_fn = _weakly_bound(fn, self)
+            self._backward_fn = memory.bind_weakly(fn, self)
 
     # -- gradient storage --------------------------------------------------------------
     @property
@@ -81,7 +80,10 @@ class Tensor:
         if g is None:
             g = self._grad = np.zeros_like(self.value)
             self._grad_owned = True
-        elif not self._grad_owned:
+        elif not self._grad_owned and self is not engine._running:
+            # the gradient may be another tensor's too (accumulate_grad keeps what it is handed):
+            # a private copy before anyone writes into it; an op's closure reading its own
+            # output's gradient only reads, so it gets the array as it is
             g = self._grad = np.array(g, dtype=self.value.dtype)
             self._grad_owned = True
         return g
@@ -101,8 +103,19 @@ class Tensor:
         self._grad = g.astype(self.value.dtype, copy=False)
         self._grad_owned = False
 
-    def _accumulate(self, g):
-        """Add ``g`` (exactly this tensor's shape) into the gradient."""
+    @property
+    def has_grad(self):
+        """Whether a gradient has flowed in (or was set) since the last ``zero_grad()``:
+        PyTorch's ``p.grad is not None``. Reading ``.grad`` would make zeros."""
+        return self._grad is not None
+
+    def accumulate_grad(self, g):
+        """``self.grad += g`` without the copy: how the library's ops add a gradient.
+
+        g: an array of exactly this tensor's shape (cast to its dtype). The first gradient of a
+        pass is kept as it is, not copied (the gradient of ``a + b`` reaches ``a`` and ``b``
+        unchanged), so never write into ``g`` afterwards; ``.grad`` hands out a private copy.
+        """
         if g.shape != self.value.shape:
             raise RuntimeError(
                 f"backward of {self.op or 'leaf'} {self.label!r}: gradient shape {g.shape} "
@@ -123,7 +136,7 @@ class Tensor:
         self._grad = None
 
     def _seed_grad(self, seed):
-        self._accumulate(seed)
+        self.accumulate_grad(seed)
 
     def backward(self, grad=None):
         """Backpropagate from this tensor, adding into every leaf's ``.grad``.
@@ -405,63 +418,6 @@ def as_array(value, where):
     return value
 
 
-def _weakly_bound(fn, node):
-    """``fn`` with its closure's reference to ``node`` made weak.
-
-    An op's backward closure reads its own output (``out.grad``), so the output would hold a
-    closure that holds the output: every graph a reference cycle, kept alive until Python's
-    cyclic garbage collector runs, steps later, with all its arrays. Measured, that alone made
-    a LeNet-sized conv2d twice as slow: every step's arrays were fresh memory to fault in.
-    With the closure seeing the node through a weak proxy, a graph is freed the moment its last
-    outside reference goes, and its memory is reused at once. Only a plain function's closure
-    cell that holds ``node`` itself is replaced (in a copy of the function; the others are
-    shared), so the op's own variables are untouched.
-    """
-    cells = getattr(fn, "__closure__", None)
-    if not cells or type(fn) is not types.FunctionType:
-        return fn
-    weak_cells = None
-    for index, cell in enumerate(cells):
-        try:
-            held = cell.cell_contents
-        except ValueError:  # a variable not assigned yet
-            continue
-        if held is node:
-            if weak_cells is None:
-                weak_cells = list(cells)
-            weak_cells[index] = types.CellType(weakref.proxy(node))
-    if weak_cells is None:
-        return fn
-    weak_fn = types.FunctionType(fn.__code__, fn.__globals__, fn.__name__, fn.__defaults__, tuple(weak_cells))
-    weak_fn.__kwdefaults__ = fn.__kwdefaults__
-    return weak_fn
-
-
-def make_result(value, op, inputs):
-    """The output node of a library op (the fast path of ``Tensor(value, op, inputs=...)``).
-
-    It records ``inputs`` only if one of them requires grad and grad mode is on; the op then
-    attaches its closure with ``out._backward = _backward`` (ignored when nothing is recorded).
-    """
-    out = Tensor.__new__(Tensor)
-    out.value = value if type(value) is np.ndarray else np.asarray(value)
-    requires_grad = False
-    if engine._grad_enabled:
-        for node in inputs:
-            if node.requires_grad:
-                requires_grad = True
-                break
-    out.requires_grad = requires_grad
-    out.inputs = inputs if requires_grad else ()
-    out._grad = None
-    out._grad_owned = False
-    out._backward_fn = _no_backward
-    out.op = op
-    out.label = ""
-    out.scope = engine._current_scope
-    return out
-
-
 def as_tensor(x):
     """``x`` itself if it is a Tensor, else a constant Tensor of it."""
     return x if isinstance(x, Tensor) else constant(x)
@@ -473,23 +429,15 @@ def constant(value, like=None):
     if isinstance(value, Tensor):
         return value
     array = as_array(value, "constant")
-    if like is not None and array.ndim == 0 and array.dtype.kind in "biuf":
+    if like is not None and array.ndim == 0:
         # a number (Python, NumPy scalar or 0-d array) never changes a float tensor's dtype,
         # PyTorch's rule for scalars; otherwise NumPy's weak promotion of Python numbers
         if like.value.dtype.kind == "f":
             array = array.astype(like.value.dtype)
         elif isinstance(value, (int, float)):
             array = array.astype(np.result_type(like.value, value))
-    out = Tensor.__new__(Tensor)
-    out.value = array
-    out.requires_grad = False
-    out.inputs = ()
-    out._grad = None
-    out._grad_owned = False
-    out._backward_fn = _no_backward
-    out.op = ""
-    out.label = ""
-    out.scope = None
+    out = Tensor(array, requires_grad=False)
+    out.scope = None  # a constant belongs to no module call in a drawing
     return out
 
 

@@ -27,6 +27,8 @@ from autograd.ops.pool import max_pool2d
 from nn.lesson_layers import col2im_batch as lesson_col2im_batch
 from nn.lesson_layers import im2col_batch as lesson_im2col_batch
 
+ag.keep_freed_memory()  # as agrad train does (autograd.memory)
+
 CONV_CASES = [
     # name, x shape, C_out, kernel, padding
     ("LeNet conv1 (64,1,28,28)->6 5x5 p2", (64, 1, 28, 28), 6, 5, 2),

@@ -17,6 +17,8 @@ from timing import median_time
 import autograd as ag
 from agrad.demo import GradientDescent, ScalarModel, ScalarMSE, lecture_data
 
+ag.keep_freed_memory()  # as agrad train does (autograd.memory)
+
 
 # -- micrograd's design, as a reference (karpathy/micrograd engine.py, condensed) ----------
 class MicrogradValue:

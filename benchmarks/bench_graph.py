@@ -20,6 +20,8 @@ import autograd as ag
 from autograd.draw import GraphRenderError, draw_graph
 from autograd.draw.render import render_without_dot
 
+ag.keep_freed_memory()  # as agrad train does (autograd.memory)
+
 
 def tensor_chain(n_ops):
     t = ag.Tensor(np.ones((4, 3), np.float32), label="t")

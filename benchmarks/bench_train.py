@@ -18,10 +18,13 @@ import numpy as np
 from lesson_lenet import LessonLeNet5
 from timing import timings
 
+import autograd as ag
 import nn
 import optim
 from agrad.registry import load_splits
 from nn.data import DataLoader
+
+ag.keep_freed_memory()  # as agrad train does (autograd.memory)
 
 
 def torch_lenet5(torch):

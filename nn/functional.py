@@ -13,7 +13,7 @@ from autograd.ops.fold import fold, unfold
 from autograd.ops.pool import avg_pool2d, max_pool2d
 from autograd.ops.reduce import log_softmax as _log_softmax
 from autograd.ops.reduce import softmax as _softmax
-from autograd.tensor import as_tensor, make_result
+from autograd.tensor import Tensor, as_tensor
 from nn.loss_functions import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
@@ -50,20 +50,20 @@ def linear(input, weight, bias=None):
             raise ValueError(f"linear: bias shape {bias.shape} should be ({weight.shape[0]},)")
         value += bias.value
         inputs = (x, weight, bias)
-    out = make_result(value, "linear", inputs)
+    output = Tensor(value, inputs=inputs, op="linear")
 
     def _backward():
-        g = out._grad
+        g = output.grad
         rows = g.reshape(-1, g.shape[-1])  # every leading axis acts as a batch axis
         if x.requires_grad:
-            x._accumulate(g @ weight.value)
+            x.accumulate_grad(g @ weight.value)
         if weight.requires_grad:
-            weight._accumulate(rows.T @ x.value.reshape(-1, x.shape[-1]))
+            weight.accumulate_grad(rows.T @ x.value.reshape(-1, x.shape[-1]))
         if bias is not None and bias.requires_grad:
-            bias._accumulate(rows.sum(axis=0))
+            bias.accumulate_grad(rows.sum(axis=0))
 
-    out._backward = _backward
-    return out
+    output._backward = _backward
+    return output
 
 
 def softmax(input, dim):
@@ -96,13 +96,13 @@ def dropout(input, p=0.5, training=True, inplace=False):
     keep = np.random.random_sample(x.shape) >= p
     scale = x.dtype.type(0.0 if p == 1 else 1.0 / (1.0 - p))
     mask = np.where(keep, scale, x.dtype.type(0))
-    out = make_result(x.value * mask, "dropout", (x,))
+    output = Tensor(x.value * mask, inputs=(x,), op="dropout")
 
     def _backward():
-        x._accumulate(out._grad * mask)
+        x.accumulate_grad(output.grad * mask)
 
-    out._backward = _backward
-    return out
+    output._backward = _backward
+    return output
 
 
 def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1,
@@ -153,20 +153,20 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
         bias = as_tensor(bias)
         value = value + bias.value.reshape(stat_shape)
         inputs.append(bias)
-    out = make_result(value, "batch_norm", tuple(inputs))
+    output = Tensor(value, inputs=tuple(inputs), op="batch_norm")
 
     def _backward():
-        g = out._grad
+        g = output.grad
         if weight is not None and weight.requires_grad:
-            weight._accumulate(np.sum(g * normalized, axis=axes))
+            weight.accumulate_grad(np.sum(g * normalized, axis=axes))
         if bias is not None and bias.requires_grad:
-            bias._accumulate(np.sum(g, axis=axes))
+            bias.accumulate_grad(np.sum(g, axis=axes))
         if x.requires_grad:
             d_normalized = g if weight is None else g * weight.value.reshape(stat_shape)
             if training:
                 d_normalized = (d_normalized - np.mean(d_normalized, axis=axes, keepdims=True)
                                 - normalized * np.mean(d_normalized * normalized, axis=axes, keepdims=True))
-            x._accumulate(d_normalized * inv_std)
+            x.accumulate_grad(d_normalized * inv_std)
 
-    out._backward = _backward
-    return out
+    output._backward = _backward
+    return output

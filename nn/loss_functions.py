@@ -10,7 +10,7 @@ float class target raises ValueError naming the op and the offending values.
 import numpy as np
 from scipy import special
 
-from autograd.tensor import Tensor, as_tensor, constant, make_result
+from autograd.tensor import Tensor, as_tensor, constant
 
 _REDUCTIONS = ("mean", "sum", "none")
 
@@ -52,19 +52,19 @@ def _pointwise_loss(op, x, t, per_element, weight, reduction, d_input, d_target)
     if weight is not None:
         per_element = per_element * weight
     divisor = x.dtype.type(x.size)
-    out = make_result(_reduce(per_element, reduction, divisor), op, (x, t))
+    output = Tensor(_reduce(per_element, reduction, divisor), inputs=(x, t), op=op)
 
     def _backward():
-        g = _upstream(out._grad, reduction, x.shape, divisor)
+        g = _upstream(output.grad, reduction, x.shape, divisor)
         if weight is not None:
             g = g * weight
         if x.requires_grad:
-            x._accumulate(g * d_input())
+            x.accumulate_grad(g * d_input())
         if t.requires_grad:
-            t._accumulate(g * d_target())
+            t.accumulate_grad(g * d_target())
 
-    out._backward = _backward
-    return out
+    output._backward = _backward
+    return output
 
 
 def _float_target(target, x, op):
@@ -179,10 +179,10 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
         per_element = per_element - (label_smoothing / classes) * keep * np.sum(spread, axis=axis)
     per_element = per_element.astype(x.dtype, copy=False)
     divisor = x.dtype.type(np.sum(target_weight))
-    out = make_result(_reduce(per_element, reduction, divisor), op, (x,))
+    output = Tensor(_reduce(per_element, reduction, divisor), inputs=(x,), op=op)
 
     def _backward():
-        row = np.expand_dims(_upstream(out._grad, reduction, labels.shape, divisor) * keep, axis)
+        row = np.expand_dims(_upstream(output.grad, reduction, labels.shape, divisor) * keep, axis)
         if label_smoothing > 0:
             smooth = np.ones((1,) * x.ndim, x.dtype) if class_weight is None else _per_class(
                 class_weight, axis, x.ndim)
@@ -192,10 +192,10 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
         np.put_along_axis(target_dist, labels_kept, np.take_along_axis(target_dist, labels_kept, axis)
                           + (1 - label_smoothing) * np.expand_dims(target_weight, axis) * row, axis)
         total = np.sum(target_dist, axis=axis, keepdims=True)
-        x._accumulate(np.exp(log_probs) * total - target_dist)
+        x.accumulate_grad(np.exp(log_probs) * total - target_dist)
 
-    out._backward = _backward
-    return out
+    output._backward = _backward
+    return output
 
 
 def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
@@ -214,16 +214,16 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
     picked = np.squeeze(np.take_along_axis(x.value, labels_kept, axis), axis)
     per_element = (-target_weight * picked).astype(x.dtype, copy=False)
     divisor = x.dtype.type(np.sum(target_weight))
-    out = make_result(_reduce(per_element, reduction, divisor), op, (x,))
+    output = Tensor(_reduce(per_element, reduction, divisor), inputs=(x,), op=op)
 
     def _backward():
-        row = _upstream(out._grad, reduction, labels.shape, divisor) * target_weight
+        row = _upstream(output.grad, reduction, labels.shape, divisor) * target_weight
         grad = np.zeros(x.shape, dtype=x.dtype)
         np.put_along_axis(grad, labels_kept, np.expand_dims(-row, axis), axis)
-        x._accumulate(grad)
+        x.accumulate_grad(grad)
 
-    out._backward = _backward
-    return out
+    output._backward = _backward
+    return output
 
 
 def binary_cross_entropy(input, target, weight=None, reduction="mean"):

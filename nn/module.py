@@ -245,8 +245,8 @@ class Module:
             for p in module._parameters.values():
                 if p is not None:
                     p.value = p.value.astype(dtype, copy=False)
-                    if p._grad is not None:
-                        p._grad, p._grad_owned = p._grad.astype(dtype), True
+                    if p.has_grad:
+                        p.grad = p.grad.astype(dtype)
             for name, buffer in module._buffers.items():
                 if buffer is not None and buffer.dtype.kind == "f":
                     module._buffers[name] = buffer.astype(dtype, copy=False)

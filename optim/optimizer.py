@@ -1,8 +1,8 @@
 """``optim.Optimizer``: parameter groups, per-parameter state, ``zero_grad``, ``step`` and
 ``state_dict``, shared by SGD, Adam, AdamW and RMSprop (PyTorch's ``torch.optim.Optimizer``).
 
-A parameter is an ``ag.Tensor`` / ``nn.Parameter`` (``value`` is a NumPy array, the gradient
-``_grad`` is None until one flows) or an ``ag.Scalar`` (``value`` and ``grad`` are floats, the
+A parameter is an ``ag.Tensor`` / ``nn.Parameter`` (``value`` is a NumPy array, ``has_grad`` is
+False until one flows) or an ``ag.Scalar`` (``value`` and ``grad`` are floats, the
 lecture's ``Optimizer(model.parameters, lr)``). Each optimizer writes its update rule once, as
 plain array arithmetic in ``_update(param, grad, state, group)``, updating ``param`` and the
 state arrays in place. A Tensor's array is updated in place (it keeps its identity and dtype);
@@ -121,7 +121,7 @@ class Optimizer:
                     p.grad = 0.0
                 elif set_to_none:
                     p.grad = None
-                elif _raw_grad(p) is not None:
+                elif _has_grad(p):
                     p.grad = np.zeros_like(p.value)
 
     def step(self, closure=None):
@@ -134,10 +134,9 @@ class Optimizer:
         for group in self.param_groups:
             for p in group["params"]:
                 if isinstance(p.value, np.ndarray):
-                    grad = _raw_grad(p)
-                    if grad is None:
+                    if not _has_grad(p):
                         continue
-                    grad = _as_grad_array(grad, p.value, self._name())
+                    grad = _as_grad_array(p.grad, p.value, self._name())
                     state = self.state.get(p, {})
                     self._update(p.value, grad, state, group)
                 else:
@@ -248,14 +247,15 @@ def check_non_negative(owner, what, name, value):
 
 # -- helpers ------------------------------------------------------------------------------
 def _is_param(x):
-    # `_grad` is tested first: reading a Tensor's `grad` property would allocate zeros
-    return hasattr(x, "value") and (hasattr(x, "_grad") or hasattr(x, "grad")) and (
+    # the class is asked, not x: reading a Tensor's `grad` would allocate zeros
+    return hasattr(x, "value") and (hasattr(type(x), "grad") or hasattr(x, "grad")) and (
         isinstance(x.value, (np.ndarray, numbers.Real))
     )
 
 
-def _raw_grad(p):
-    return p._grad if hasattr(p, "_grad") else p.grad
+def _has_grad(p):
+    """A Tensor's ``has_grad`` (reading its ``grad`` would make zeros); else ``grad is not None``."""
+    return p.has_grad if hasattr(type(p), "has_grad") else p.grad is not None
 
 
 def _as_grad_array(grad, value, owner):

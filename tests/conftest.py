@@ -16,15 +16,15 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "agrad"))
 def handed_gradient_dtypes(monkeypatch):
     """The dtypes of the gradients ops hand to ``Tensor._accumulate``, in call order.
 
-    ``_accumulate`` casts to the tensor's dtype, so checking ``x.grad.dtype`` alone cannot catch an
+    ``accumulate_grad`` casts to the tensor's dtype, so checking ``x.grad.dtype`` alone cannot catch an
     op whose backward computes in float64; this records what the op itself produced.
     """
     seen = []
-    accumulate = ag.Tensor._accumulate
+    accumulate = ag.Tensor.accumulate_grad
 
     def recording(self, g):
         seen.append(g.dtype)
         return accumulate(self, g)
 
-    monkeypatch.setattr(ag.Tensor, "_accumulate", recording)
+    monkeypatch.setattr(ag.Tensor, "accumulate_grad", recording)
     return seen

@@ -33,7 +33,7 @@ import numpy as np
 from autograd import sliding_windows as sw
 from autograd.ops.conv_args import check_windows_fit, conv_padding, is_int, pair, require_ndim
 from autograd.ops.workspace import scratch
-from autograd.tensor import as_tensor, make_result
+from autograd.tensor import Tensor, as_tensor
 
 COLUMN_BYTES = 4 << 20
 # OpenBLAS's float32 GEMM (Haswell kernels) runs a product with 8 rows (or 8 columns) of output
@@ -70,23 +70,24 @@ def _conv_columns(x, w, b, g, groups, dtype):
     w_value = w.value.astype(dtype, copy=False)
     bias = None if b is None else b.value.astype(dtype, copy=False)
     x_value = x.value.astype(dtype, copy=False)
-    out = make_result(_correlate(x_value, w_value, bias, g, groups), "conv2d", (x, w) if b is None else (x, w, b))
+    inputs = (x, w) if b is None else (x, w, b)
+    output = Tensor(_correlate(x_value, w_value, bias, g, groups), inputs=inputs, op="conv2d")
 
     def _backward():
-        dy = out._grad
+        dy = output.grad
         c_out = w.shape[0]
         dy_mat = None
         if w.requires_grad or (b is not None and b.requires_grad):
             dy_mat = _output_grad_matrix(dy, g, _gemm_rows(c_out, groups))
         if b is not None and b.requires_grad:
-            b._accumulate(dy_mat[:c_out].sum(axis=1))  # the garbage columns of dy_mat are zeros
+            b.accumulate_grad(dy_mat[:c_out].sum(axis=1))  # the garbage columns of dy_mat are zeros
         if w.requires_grad:
-            w._accumulate(_weight_grad(x_value, dy_mat, g, groups, w.shape))
+            w.accumulate_grad(_weight_grad(x_value, dy_mat, g, groups, w.shape))
         if x.requires_grad:
-            x._accumulate(_input_grad(dy, None if dy_mat is None else dy_mat[:c_out], w_value, g, groups))
+            x.accumulate_grad(_input_grad(dy, None if dy_mat is None else dy_mat[:c_out], w_value, g, groups))
 
-    out._backward = _backward
-    return out
+    output._backward = _backward
+    return output
 
 
 def _gemm_rows(c_out, groups):
@@ -315,27 +316,27 @@ def _conv1x1(x, w, b, g, groups, dtype):
     value = np.matmul(w_g, pixels).reshape(g.N, c_out, g.H_out, g.W_out)
     if b is not None:
         value += b.value.astype(dtype, copy=False).reshape(c_out, 1, 1)
-    out = make_result(value, "conv2d", (x, w) if b is None else (x, w, b))
+    output = Tensor(value, inputs=(x, w) if b is None else (x, w, b), op="conv2d")
 
     def _backward():
-        dy = out._grad
+        dy = output.grad
         if b is not None and b.requires_grad:
-            b._accumulate(dy.sum(axis=(0, 2, 3)))
+            b.accumulate_grad(dy.sum(axis=(0, 2, 3)))
         dy_g = dy.reshape(g.N, groups, c_out_g, g.L)
         if w.requires_grad:
             dw = np.matmul(dy_g, pixels.transpose(0, 1, 3, 2)).sum(axis=0)
-            w._accumulate(dw.reshape(w.shape))
+            w.accumulate_grad(dw.reshape(w.shape))
         if x.requires_grad:
             d_pixels = np.matmul(w_g.transpose(0, 2, 1), dy_g).reshape(g.N, g.C, g.H_out, g.W_out)
             if g.padded_shape == x.shape and (s_h, s_w) == (1, 1):
-                x._accumulate(d_pixels)
+                x.accumulate_grad(d_pixels)
                 return
             dx_pad = np.zeros(g.padded_shape, dtype=dtype)
             dx_pad[:, :, :: s_h, :: s_w][:, :, : g.H_out, : g.W_out] = d_pixels
-            x._accumulate(np.ascontiguousarray(sw.interior(dx_pad, g)))
+            x.accumulate_grad(np.ascontiguousarray(sw.interior(dx_pad, g)))
 
-    out._backward = _backward
-    return out
+    output._backward = _backward
+    return output
 
 
 def _geometry(x_shape, w_shape, b_shape, stride, padding, dilation, groups):

@@ -11,7 +11,7 @@ from scipy import special
 
 from autograd.ops.broadcast import unbroadcast
 from autograd.scalar import Scalar
-from autograd.tensor import Tensor, as_tensor, constant, make_result
+from autograd.tensor import Tensor, as_tensor, constant
 
 
 def _operands(a, b):
@@ -38,94 +38,94 @@ def _apply(op, ufunc, a, b):
 # -- binary arithmetic --------------------------------------------------------------------
 def add(a, b):
     a, b = _operands(a, b)
-    out = make_result(_apply("add", np.add, a, b), "+", (a, b))
+    output = Tensor(_apply("add", np.add, a, b), inputs=(a, b), op="+")
 
     def _backward():
         if a.requires_grad:
-            a._accumulate(unbroadcast(out._grad, a.shape))
+            a.accumulate_grad(unbroadcast(output.grad, a.shape))
         if b.requires_grad:
-            b._accumulate(unbroadcast(out._grad, b.shape))
+            b.accumulate_grad(unbroadcast(output.grad, b.shape))
 
-    out._backward = _backward
-    return out
+    output._backward = _backward
+    return output
 
 
 def sub(a, b):
     a, b = _operands(a, b)
-    out = make_result(_apply("sub", np.subtract, a, b), "-", (a, b))
+    output = Tensor(_apply("sub", np.subtract, a, b), inputs=(a, b), op="-")
 
     def _backward():
         if a.requires_grad:
-            a._accumulate(unbroadcast(out._grad, a.shape))
+            a.accumulate_grad(unbroadcast(output.grad, a.shape))
         if b.requires_grad:
-            b._accumulate(unbroadcast(-out._grad, b.shape))
+            b.accumulate_grad(unbroadcast(-output.grad, b.shape))
 
-    out._backward = _backward
-    return out
+    output._backward = _backward
+    return output
 
 
 def mul(a, b):
     a, b = _operands(a, b)
-    out = make_result(_apply("mul", np.multiply, a, b), "*", (a, b))
+    output = Tensor(_apply("mul", np.multiply, a, b), inputs=(a, b), op="*")
 
     def _backward():
         if a.requires_grad:
-            a._accumulate(unbroadcast(out._grad * b.value, a.shape))
+            a.accumulate_grad(unbroadcast(output.grad * b.value, a.shape))
         if b.requires_grad:
-            b._accumulate(unbroadcast(out._grad * a.value, b.shape))
+            b.accumulate_grad(unbroadcast(output.grad * a.value, b.shape))
 
-    out._backward = _backward
-    return out
+    output._backward = _backward
+    return output
 
 
 def div(a, b):
     a, b = _operands(a, b)
-    out = make_result(_apply("div", np.true_divide, a, b), "/", (a, b))
+    output = Tensor(_apply("div", np.true_divide, a, b), inputs=(a, b), op="/")
 
     def _backward():
-        grad_over_b = out._grad / b.value
+        grad_over_b = output.grad / b.value
         if a.requires_grad:
-            a._accumulate(unbroadcast(grad_over_b, a.shape))
+            a.accumulate_grad(unbroadcast(grad_over_b, a.shape))
         if b.requires_grad:
-            b._accumulate(unbroadcast(-grad_over_b * out.value, b.shape))
+            b.accumulate_grad(unbroadcast(-grad_over_b * output.value, b.shape))
 
-    out._backward = _backward
-    return out
+    output._backward = _backward
+    return output
 
 
 def power(a, b):
     """a ** b. d/da = b a^(b-1); d/db = a^b log(a), taken as 0 where a == 0 and b >= 0
     (PyTorch's convention, so ``0 ** 2`` has a finite exponent gradient)."""
     a, b = _operands(a, b)
-    out = make_result(_apply("power", np.power, a, b), "**", (a, b))
+    output = Tensor(_apply("power", np.power, a, b), inputs=(a, b), op="**")
 
     def _backward():
-        g = out._grad
+        g = output.grad
         if a.requires_grad:
             # where the exponent is 0 the base gradient is 0, also at a base of 0 (as torch)
             with np.errstate(divide="ignore", invalid="ignore"):
                 local = b.value * a.value ** (b.value - 1)
-            a._accumulate(unbroadcast(g * np.where(b.value == 0, 0, local), a.shape))
+            a.accumulate_grad(unbroadcast(g * np.where(b.value == 0, 0, local), a.shape))
         if b.requires_grad:
             base_is_zero = (a.value == 0) & (b.value >= 0)
             log_a = np.log(np.where(base_is_zero, 1, a.value))
-            b._accumulate(unbroadcast(g * out.value * log_a, b.shape))
+            b.accumulate_grad(unbroadcast(g * output.value * log_a, b.shape))
 
-    out._backward = _backward
-    return out
+    output._backward = _backward
+    return output
 
 
 def neg(x):
     if isinstance(x, Scalar):
         return -x
     x = as_tensor(x)
-    out = make_result(-x.value, "neg", (x,))
+    output = Tensor(-x.value, inputs=(x,), op="neg")
 
     def _backward():
-        x._accumulate(-out._grad)
+        x.accumulate_grad(-output.grad)
 
-    out._backward = _backward
-    return out
+    output._backward = _backward
+    return output
 
 
 def maximum(a, b):
@@ -149,18 +149,18 @@ def minimum(a, b):
 def _select(op, a, b, select, wins):
     """select(a, b) elementwise; the gradient goes to the side that ``wins``, half to each at a tie."""
     a, b = _operands(a, b)
-    out = make_result(_apply(op, select, a, b), op, (a, b))
+    output = Tensor(_apply(op, select, a, b), inputs=(a, b), op=op)
 
     def _backward():
-        g = out._grad
+        g = output.grad
         tie_share = np.where(a.value == b.value, g * 0.5, 0)
         if a.requires_grad:
-            a._accumulate(unbroadcast(np.where(wins(a.value, b.value), g, tie_share), a.shape))
+            a.accumulate_grad(unbroadcast(np.where(wins(a.value, b.value), g, tie_share), a.shape))
         if b.requires_grad:
-            b._accumulate(unbroadcast(np.where(wins(b.value, a.value), g, tie_share), b.shape))
+            b.accumulate_grad(unbroadcast(np.where(wins(b.value, a.value), g, tie_share), b.shape))
 
-    out._backward = _backward
-    return out
+    output._backward = _backward
+    return output
 
 
 def where(condition, a, b):
@@ -173,17 +173,17 @@ def where(condition, a, b):
         raise ValueError(
             f"where: shapes {condition.shape}, {a.shape} and {b.shape} cannot be broadcast together"
         ) from None
-    out = make_result(value, "where", (a, b))
+    output = Tensor(value, inputs=(a, b), op="where")
 
     def _backward():
-        g = out._grad
+        g = output.grad
         if a.requires_grad:
-            a._accumulate(unbroadcast(np.where(condition, g, 0), a.shape))
+            a.accumulate_grad(unbroadcast(np.where(condition, g, 0), a.shape))
         if b.requires_grad:
-            b._accumulate(unbroadcast(np.where(condition, 0, g), b.shape))
+            b.accumulate_grad(unbroadcast(np.where(condition, 0, g), b.shape))
 
-    out._backward = _backward
-    return out
+    output._backward = _backward
+    return output
 
 
 # -- unary functions ----------------------------------------------------------------------
@@ -191,39 +191,39 @@ def exp(x):
     if isinstance(x, Scalar):
         return x.exp()
     x = as_tensor(x)
-    out = make_result(np.exp(x.value), "exp", (x,))
+    output = Tensor(np.exp(x.value), inputs=(x,), op="exp")
 
     def _backward():
-        x._accumulate(out._grad * out.value)
+        x.accumulate_grad(output.grad * output.value)
 
-    out._backward = _backward
-    return out
+    output._backward = _backward
+    return output
 
 
 def log(x):
     if isinstance(x, Scalar):
         return x.log()
     x = as_tensor(x)
-    out = make_result(np.log(x.value), "log", (x,))
+    output = Tensor(np.log(x.value), inputs=(x,), op="log")
 
     def _backward():
-        x._accumulate(out._grad / x.value)
+        x.accumulate_grad(output.grad / x.value)
 
-    out._backward = _backward
-    return out
+    output._backward = _backward
+    return output
 
 
 def sqrt(x):
     if isinstance(x, Scalar):
         return x.sqrt()
     x = as_tensor(x)
-    out = make_result(np.sqrt(x.value), "sqrt", (x,))
+    output = Tensor(np.sqrt(x.value), inputs=(x,), op="sqrt")
 
     def _backward():
-        x._accumulate(out._grad * 0.5 / out.value)
+        x.accumulate_grad(output.grad * 0.5 / output.value)
 
-    out._backward = _backward
-    return out
+    output._backward = _backward
+    return output
 
 
 def abs(x):
@@ -231,26 +231,26 @@ def abs(x):
     if isinstance(x, Scalar):
         return x.abs()
     x = as_tensor(x)
-    out = make_result(np.abs(x.value), "abs", (x,))
+    output = Tensor(np.abs(x.value), inputs=(x,), op="abs")
 
     def _backward():
-        x._accumulate(out._grad * np.sign(x.value))
+        x.accumulate_grad(output.grad * np.sign(x.value))
 
-    out._backward = _backward
-    return out
+    output._backward = _backward
+    return output
 
 
 def tanh(x):
     if isinstance(x, Scalar):
         return x.tanh()
     x = as_tensor(x)
-    out = make_result(np.tanh(x.value), "tanh", (x,))
+    output = Tensor(np.tanh(x.value), inputs=(x,), op="tanh")
 
     def _backward():
-        x._accumulate(out._grad * (1 - out.value * out.value))
+        x.accumulate_grad(output.grad * (1 - output.value * output.value))
 
-    out._backward = _backward
-    return out
+    output._backward = _backward
+    return output
 
 
 def sigmoid(x):
@@ -258,13 +258,13 @@ def sigmoid(x):
     if isinstance(x, Scalar):
         return x.sigmoid()
     x = as_tensor(x)
-    out = make_result(special.expit(x.value), "sigmoid", (x,))
+    output = Tensor(special.expit(x.value), inputs=(x,), op="sigmoid")
 
     def _backward():
-        x._accumulate(out._grad * out.value * (1 - out.value))
+        x.accumulate_grad(output.grad * output.value * (1 - output.value))
 
-    out._backward = _backward
-    return out
+    output._backward = _backward
+    return output
 
 
 def relu(x):
@@ -272,13 +272,13 @@ def relu(x):
     if isinstance(x, Scalar):
         return x.relu()
     x = as_tensor(x)
-    out = make_result(np.maximum(x.value, 0), "relu", (x,))
+    output = Tensor(np.maximum(x.value, 0), inputs=(x,), op="relu")
 
     def _backward():
-        x._accumulate(out._grad * (x.value > 0))
+        x.accumulate_grad(output.grad * (x.value > 0))
 
-    out._backward = _backward
-    return out
+    output._backward = _backward
+    return output
 
 
 def clip(x, min=None, max=None):
@@ -289,7 +289,7 @@ def clip(x, min=None, max=None):
     if min is None and max is None:
         raise ValueError("clip: give at least one of min and max")
     x = as_tensor(x)
-    out = make_result(np.clip(x.value, min, max), "clip", (x,))
+    output = Tensor(np.clip(x.value, min, max), inputs=(x,), op="clip")
 
     def _backward():
         inside = np.ones(x.shape, dtype=bool)
@@ -297,10 +297,10 @@ def clip(x, min=None, max=None):
             inside &= x.value >= min
         if max is not None:
             inside &= x.value <= max
-        x._accumulate(out._grad * inside)
+        x.accumulate_grad(output.grad * inside)
 
-    out._backward = _backward
-    return out
+    output._backward = _backward
+    return output
 
 
 def astype(x, dtype):
@@ -309,10 +309,10 @@ def astype(x, dtype):
     dtype = np.dtype(dtype)
     if x.dtype == dtype:
         return x
-    out = make_result(x.value.astype(dtype), f"astype({dtype})", (x,))
+    output = Tensor(x.value.astype(dtype), inputs=(x,), op=f"astype({dtype})")
 
     def _backward():
-        x._accumulate(out._grad.astype(x.dtype))
+        x.accumulate_grad(output.grad.astype(x.dtype))
 
-    out._backward = _backward
-    return out
+    output._backward = _backward
+    return output

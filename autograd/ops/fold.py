@@ -5,7 +5,7 @@ unfold's backward is a fold and fold's backward is an unfold: they are each othe
 
 from autograd import sliding_windows as sw
 from autograd.ops.conv_args import check_windows_fit, pair, require_ndim
-from autograd.tensor import as_tensor, make_result
+from autograd.tensor import Tensor, as_tensor
 
 
 def unfold(x, kernel_size, dilation=1, padding=0, stride=1):
@@ -17,13 +17,13 @@ def unfold(x, kernel_size, dilation=1, padding=0, stride=1):
     x = as_tensor(x)
     require_ndim(x.shape, 4, "unfold", "input", "(N, C, H, W)")
     g = _geometry("unfold", x.shape, kernel_size, dilation, padding, stride)
-    out = make_result(sw.unfold(x.value, g), "unfold", (x,))
+    output = Tensor(sw.unfold(x.value, g), inputs=(x,), op="unfold")
 
     def _backward():
-        x._accumulate(sw.fold(out._grad, g))
+        x.accumulate_grad(sw.fold(output.grad, g))
 
-    out._backward = _backward
-    return out
+    output._backward = _backward
+    return output
 
 
 def fold(columns, output_size, kernel_size, dilation=1, padding=0, stride=1):
@@ -48,13 +48,13 @@ def fold(columns, output_size, kernel_size, dilation=1, padding=0, stride=1):
             f"{op}: output_size {(height, width)} with this kernel, dilation, padding and stride has "
             f"{g.H_out}*{g.W_out} = {g.L} windows, but the input has L = {blocks} (shape {columns.shape})"
         )
-    out = make_result(sw.fold(columns.value, g), "fold", (columns,))
+    output = Tensor(sw.fold(columns.value, g), inputs=(columns,), op="fold")
 
     def _backward():
-        columns._accumulate(sw.unfold(out._grad, g))
+        columns.accumulate_grad(sw.unfold(output.grad, g))
 
-    out._backward = _backward
-    return out
+    output._backward = _backward
+    return output
 
 
 def _geometry(op, shape, kernel_size, dilation, padding, stride):

@@ -3,7 +3,7 @@
 import numpy as np
 
 from autograd.ops.broadcast import unbroadcast
-from autograd.tensor import Tensor, constant, make_result
+from autograd.tensor import Tensor, constant
 
 
 def matmul(a, b):
@@ -21,23 +21,23 @@ def matmul(a, b):
         value = np.matmul(a.value, b.value)
     except ValueError:
         raise ValueError(f"matmul: shapes {a.shape} and {b.shape} are not aligned") from None
-    out = make_result(value, "@", (a, b))
+    output = Tensor(value, inputs=(a, b), op="@")
 
     def _backward():
         # view 1-D operands as a row (a) or a column (b) so every case is the batched one
         a2 = a.value[None, :] if a.ndim == 1 else a.value
         b2 = b.value[:, None] if b.ndim == 1 else b.value
-        g = out._grad
+        g = output.grad
         if b.ndim == 1:
             g = g[..., None]
         if a.ndim == 1:
             g = g[..., None, :]
         if a.requires_grad:
             grad_a = unbroadcast(g @ np.swapaxes(b2, -1, -2), a2.shape)
-            a._accumulate(grad_a.reshape(a.shape))
+            a.accumulate_grad(grad_a.reshape(a.shape))
         if b.requires_grad:
             grad_b = unbroadcast(np.swapaxes(a2, -1, -2) @ g, b2.shape)
-            b._accumulate(grad_b.reshape(b.shape))
+            b.accumulate_grad(grad_b.reshape(b.shape))
 
-    out._backward = _backward
-    return out
+    output._backward = _backward
+    return output

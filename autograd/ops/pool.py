@@ -10,7 +10,7 @@ import numpy as np
 from autograd import sliding_windows as sw
 from autograd.ops.conv_args import pool_args
 from autograd.ops.workspace import scratch
-from autograd.tensor import as_tensor, make_result
+from autograd.tensor import Tensor, as_tensor
 
 
 def max_pool2d(x, kernel_size, stride=None, padding=0):
@@ -33,10 +33,10 @@ def max_pool2d(x, kernel_size, stride=None, padding=0):
     value = stack.max(axis=0)
     argmax = _first_argmax(stack, value, g)
     del stack, win
-    out = make_result(value, "max_pool2d", (x,))
+    output = Tensor(value, inputs=(x,), op="max_pool2d")
 
     def _backward():
-        dy = out._grad
+        dy = output.grad
         if stride[0] >= k_h and stride[1] >= k_w:
             # windows do not overlap: kernel position (i, j) of every window is its own strided
             # plane of x_pad, which receives dy where the max sat there and 0 elsewhere
@@ -59,10 +59,10 @@ def max_pool2d(x, kernel_size, stride=None, padding=0):
             size = g.N * g.C * g.H_pad * g.W_pad
             dx_pad = np.bincount(flat, weights=dy.reshape(-1), minlength=size).astype(x.dtype, copy=False)
             dx_pad = dx_pad.reshape(g.padded_shape)
-        x._accumulate(dx_pad if dx_pad.shape == x.shape else np.ascontiguousarray(sw.interior(dx_pad, g)))
+        x.accumulate_grad(dx_pad if dx_pad.shape == x.shape else np.ascontiguousarray(sw.interior(dx_pad, g)))
 
-    out._backward = _backward
-    return out
+    output._backward = _backward
+    return output
 
 
 def _first_argmax(stack, value, g):
@@ -125,13 +125,13 @@ def avg_pool2d(x, kernel_size, stride=None, padding=0):
                 value += win[:, :, i, j]
     value *= scale
     del win
-    out = make_result(value, "avg_pool2d", (x,))
+    output = Tensor(value, inputs=(x,), op="avg_pool2d")
 
     def _backward():
-        d_windows = np.broadcast_to((out._grad * scale)[:, :, None, None], (g.N, g.C, k_h, k_w, g.H_out, g.W_out))
+        d_windows = np.broadcast_to((output.grad * scale)[:, :, None, None], (g.N, g.C, k_h, k_w, g.H_out, g.W_out))
         dx_pad = sw.add_windows(np.zeros(g.padded_shape, dtype=dtype), d_windows, g)
-        x._accumulate(dx_pad if dx_pad.shape == x.shape else np.ascontiguousarray(sw.interior(dx_pad, g)))
+        x.accumulate_grad(dx_pad if dx_pad.shape == x.shape else np.ascontiguousarray(sw.interior(dx_pad, g)))
 
-    out._backward = _backward
-    return out
+    output._backward = _backward
+    return output
 

@@ -9,7 +9,7 @@ import numpy as np
 
 from autograd.ops.axes import normalize_axes, normalize_axis
 from autograd.scalar import Scalar
-from autograd.tensor import Tensor, constant, make_result
+from autograd.tensor import Tensor, constant
 
 
 def _input(x, axis, op):
@@ -35,13 +35,13 @@ def sum(x, axis=None, keepdims=False):
     if isinstance(x, Scalar):
         return _scalar_reduction(x, axis, "sum")
     x, axes = _input(x, axis, "sum")
-    out = make_result(np.sum(x.value, axis=axes, keepdims=keepdims), "sum", (x,))
+    output = Tensor(np.sum(x.value, axis=axes, keepdims=keepdims), inputs=(x,), op="sum")
 
     def _backward():
-        x._accumulate(np.broadcast_to(_kept(out._grad, axes, keepdims), x.shape))
+        x.accumulate_grad(np.broadcast_to(_kept(output.grad, axes, keepdims), x.shape))
 
-    out._backward = _backward
-    return out
+    output._backward = _backward
+    return output
 
 
 def mean(x, axis=None, keepdims=False):
@@ -54,13 +54,13 @@ def mean(x, axis=None, keepdims=False):
     count = int(np.prod([x.shape[a] for a in axes]))
     if count == 0:
         raise ValueError(f"mean: nothing to average over axis {axis!r} of shape {x.shape}")
-    out = make_result(np.mean(x.value, axis=axes, keepdims=keepdims), "mean", (x,))
+    output = Tensor(np.mean(x.value, axis=axes, keepdims=keepdims), inputs=(x,), op="mean")
 
     def _backward():
-        x._accumulate(np.broadcast_to(_kept(out._grad, axes, keepdims) / count, x.shape))
+        x.accumulate_grad(np.broadcast_to(_kept(output.grad, axes, keepdims) / count, x.shape))
 
-    out._backward = _backward
-    return out
+    output._backward = _backward
+    return output
 
 
 def max(x, axis=None, keepdims=False):
@@ -85,15 +85,15 @@ def _extreme(x, axis, keepdims, reducer, op):
     x, axes = _input(x, axis, op)
     if any(x.shape[a] == 0 for a in axes):
         raise ValueError(f"{op}: empty axis {axis!r} in shape {x.shape}")
-    out = make_result(reducer(x.value, axis=axes, keepdims=keepdims), op, (x,))
+    output = Tensor(reducer(x.value, axis=axes, keepdims=keepdims), inputs=(x,), op=op)
 
     def _backward():
-        is_extreme = x.value == _kept(out.value, axes, keepdims)
+        is_extreme = x.value == _kept(output.value, axes, keepdims)
         ties = is_extreme.sum(axis=axes, keepdims=True).astype(x.dtype)
-        x._accumulate(is_extreme * (_kept(out._grad, axes, keepdims) / ties))
+        x.accumulate_grad(is_extreme * (_kept(output.grad, axes, keepdims) / ties))
 
-    out._backward = _backward
-    return out
+    output._backward = _backward
+    return output
 
 
 def var(x, axis=None, keepdims=False, ddof=0):
@@ -109,14 +109,14 @@ def var(x, axis=None, keepdims=False, ddof=0):
         raise ValueError(f"var: {count} element(s) over axis {axis!r} with ddof={ddof}")
     centered = x.value - np.mean(x.value, axis=axes, keepdims=True)
     value = np.sum(centered * centered, axis=axes, keepdims=keepdims) / (count - ddof)
-    out = make_result(value, "var", (x,))
+    output = Tensor(value, inputs=(x,), op="var")
 
     def _backward():
         # the mean's own dependence on x cancels out: the centered values sum to zero
-        x._accumulate(_kept(out._grad, axes, keepdims) * centered * (2 / (count - ddof)))
+        x.accumulate_grad(_kept(output.grad, axes, keepdims) * centered * (2 / (count - ddof)))
 
-    out._backward = _backward
-    return out
+    output._backward = _backward
+    return output
 
 
 def _logsumexp_kept(values, axes):
@@ -133,13 +133,13 @@ def logsumexp(x, axis=None, keepdims=False):
         return _scalar_reduction(x, axis, "logsumexp")
     x, axes = _input(x, axis, "logsumexp")
     lse = _logsumexp_kept(x.value, axes)
-    out = make_result(lse if keepdims else np.squeeze(lse, axes), "logsumexp", (x,))
+    output = Tensor(lse if keepdims else np.squeeze(lse, axes), inputs=(x,), op="logsumexp")
 
     def _backward():
-        x._accumulate(_kept(out._grad, axes, keepdims) * np.exp(x.value - lse))
+        x.accumulate_grad(_kept(output.grad, axes, keepdims) * np.exp(x.value - lse))
 
-    out._backward = _backward
-    return out
+    output._backward = _backward
+    return output
 
 
 def softmax(x, axis=-1):
@@ -147,28 +147,28 @@ def softmax(x, axis=-1):
     x, _ = _input(x, None, "softmax")
     axis = normalize_axis(axis, x.ndim, "softmax")
     shifted = np.exp(x.value - np.max(x.value, axis=axis, keepdims=True))
-    out = make_result(shifted / np.sum(shifted, axis=axis, keepdims=True), "softmax", (x,))
+    output = Tensor(shifted / np.sum(shifted, axis=axis, keepdims=True), inputs=(x,), op="softmax")
 
     def _backward():
-        g, s = out._grad, out.value
-        x._accumulate(s * (g - np.sum(g * s, axis=axis, keepdims=True)))
+        g, s = output.grad, output.value
+        x.accumulate_grad(s * (g - np.sum(g * s, axis=axis, keepdims=True)))
 
-    out._backward = _backward
-    return out
+    output._backward = _backward
+    return output
 
 
 def log_softmax(x, axis=-1):
     """x - logsumexp(x) along one axis (default the last): finite even for logits of 1e8."""
     x, _ = _input(x, None, "log_softmax")
     axis = normalize_axis(axis, x.ndim, "log_softmax")
-    out = make_result(x.value - _logsumexp_kept(x.value, (axis,)), "log_softmax", (x,))
+    output = Tensor(x.value - _logsumexp_kept(x.value, (axis,)), inputs=(x,), op="log_softmax")
 
     def _backward():
-        g = out._grad
-        x._accumulate(g - np.exp(out.value) * np.sum(g, axis=axis, keepdims=True))
+        g = output.grad
+        x.accumulate_grad(g - np.exp(output.value) * np.sum(g, axis=axis, keepdims=True))
 
-    out._backward = _backward
-    return out
+    output._backward = _backward
+    return output
 
 
 def argmax(x, axis=None, keepdims=False):

@@ -9,7 +9,7 @@ import numpy as np
 
 from autograd.ops.axes import normalize_axes, normalize_axis
 from autograd.ops.broadcast import unbroadcast
-from autograd.tensor import Tensor, as_tensor, make_result
+from autograd.tensor import Tensor, as_tensor
 
 
 def _shape_tuple(shape, op):
@@ -29,13 +29,13 @@ def reshape(x, shape):
         value = x.value.reshape(shape)
     except ValueError:
         raise ValueError(f"reshape: cannot reshape shape {x.shape} into {shape}") from None
-    out = make_result(value, "reshape", (x,))
+    output = Tensor(value, inputs=(x,), op="reshape")
 
     def _backward():
-        x._accumulate(out._grad.reshape(x.shape))
+        x.accumulate_grad(output.grad.reshape(x.shape))
 
-    out._backward = _backward
-    return out
+    output._backward = _backward
+    return output
 
 
 def flatten(x, start_dim=0, end_dim=-1):
@@ -59,13 +59,13 @@ def transpose(x, axes=None):
         axes = tuple(normalize_axis(a, x.ndim, "transpose") for a in axes)
         if sorted(axes) != list(range(x.ndim)):
             raise ValueError(f"transpose: axes {axes} are not a permutation of {x.ndim} axes")
-    out = make_result(np.transpose(x.value, axes), "transpose", (x,))
+    output = Tensor(np.transpose(x.value, axes), inputs=(x,), op="transpose")
 
     def _backward():
-        x._accumulate(np.transpose(out._grad, np.argsort(axes)))
+        x.accumulate_grad(np.transpose(output.grad, np.argsort(axes)))
 
-    out._backward = _backward
-    return out
+    output._backward = _backward
+    return output
 
 
 def swapaxes(x, axis1, axis2):
@@ -106,13 +106,13 @@ def broadcast_to(x, shape):
         value = np.broadcast_to(x.value, shape)
     except ValueError:
         raise ValueError(f"broadcast_to: shape {x.shape} cannot be broadcast to {shape}") from None
-    out = make_result(value, "broadcast_to", (x,))
+    output = Tensor(value, inputs=(x,), op="broadcast_to")
 
     def _backward():
-        x._accumulate(unbroadcast(out._grad, x.shape))
+        x.accumulate_grad(unbroadcast(output.grad, x.shape))
 
-    out._backward = _backward
-    return out
+    output._backward = _backward
+    return output
 
 
 def _plain_index(index):
@@ -140,18 +140,18 @@ def getitem(x, index):
     ``np.add.at``), the fix the lesson's exercise 2.2 asks for."""
     x = as_tensor(x)
     index = _plain_index(index)
-    out = make_result(np.asarray(x.value[index]), "[...]", (x,))
+    output = Tensor(np.asarray(x.value[index]), inputs=(x,), op="[...]")
 
     def _backward():
-        grad = np.zeros(x.shape, dtype=out._grad.dtype)
+        grad = np.zeros(x.shape, dtype=output.grad.dtype)
         if _is_basic(index):
-            grad[index] = out._grad
+            grad[index] = output.grad
         else:
-            np.add.at(grad, index, out._grad)
-        x._accumulate(grad)
+            np.add.at(grad, index, output.grad)
+        x.accumulate_grad(grad)
 
-    out._backward = _backward
-    return out
+    output._backward = _backward
+    return output
 
 
 def pad(x, pad_width, mode="constant", constant_values=0):
@@ -168,14 +168,14 @@ def pad(x, pad_width, mode="constant", constant_values=0):
         raise ValueError(f"pad: widths must be non-negative ints, got {pad_width!r}")
     widths = [(int(before), int(after)) for before, after in widths]
     value = np.pad(x.value, widths, mode="constant", constant_values=constant_values)
-    out = make_result(value, "pad", (x,))
+    output = Tensor(value, inputs=(x,), op="pad")
     region = tuple(slice(before, before + n) for (before, _), n in zip(widths, x.shape, strict=True))
 
     def _backward():
-        x._accumulate(out._grad[region])
+        x.accumulate_grad(output.grad[region])
 
-    out._backward = _backward
-    return out
+    output._backward = _backward
+    return output
 
 
 def concatenate(tensors, axis=0):
@@ -189,17 +189,17 @@ def concatenate(tensors, axis=0):
     except ValueError:
         shapes = ", ".join(str(t.shape) for t in tensors)
         raise ValueError(f"concatenate: shapes {shapes} do not match off axis {axis}") from None
-    out = make_result(value, "concatenate", tuple(tensors))
+    output = Tensor(value, inputs=tuple(tensors), op="concatenate")
     ends = np.cumsum([t.shape[axis] for t in tensors])
 
     def _backward():
-        pieces = np.split(out._grad, ends[:-1], axis=axis)
+        pieces = np.split(output.grad, ends[:-1], axis=axis)
         for t, piece in zip(tensors, pieces, strict=True):
             if t.requires_grad:
-                t._accumulate(piece)
+                t.accumulate_grad(piece)
 
-    out._backward = _backward
-    return out
+    output._backward = _backward
+    return output
 
 
 def stack(tensors, axis=0):
@@ -211,15 +211,15 @@ def stack(tensors, axis=0):
     if len(shapes) != 1:
         raise ValueError(f"stack: all tensors need the same shape, got {sorted(shapes)}")
     axis = normalize_axis(axis, tensors[0].ndim + 1, "stack")
-    out = make_result(np.stack([t.value for t in tensors], axis=axis), "stack", tuple(tensors))
+    output = Tensor(np.stack([t.value for t in tensors], axis=axis), inputs=tuple(tensors), op="stack")
 
     def _backward():
         for i, t in enumerate(tensors):
             if t.requires_grad:
-                t._accumulate(np.take(out._grad, i, axis=axis))
+                t.accumulate_grad(np.take(output.grad, i, axis=axis))
 
-    out._backward = _backward
-    return out
+    output._backward = _backward
+    return output
 
 
 def split(x, indices_or_sections, axis=0):

@@ -1,4 +1,4 @@
-"""autograd.malloc: freed memory is kept for the next step, unless the user tuned malloc."""
+"""autograd.memory: freed memory is kept for the next step when asked, unless the user tuned malloc."""
 
 import os
 import subprocess
@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from autograd import malloc
+from autograd import memory as malloc
 
 linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's malloc")
 
@@ -28,7 +28,10 @@ def test_the_user_s_own_malloc_settings_win(monkeypatch):
 STEP_FAULTS = """
 import resource
 import numpy as np
+import sys
 import autograd as ag, nn, optim
+if sys.argv[1] == "keep":
+    ag.keep_freed_memory()
 np.random.seed(0)
 model = nn.LeNet5()
 optimizer = optim.SGD(model.parameters(), lr=0.01)
@@ -47,11 +50,11 @@ print(resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before)
 """
 
 
-def page_faults_of_ten_steps(**env):
+def page_faults_of_ten_steps(keep=True, **env):
     clean = {name: value for name, value in os.environ.items()
              if not name.startswith("MALLOC_") and name != "GLIBC_TUNABLES"}
-    result = subprocess.run([sys.executable, "-c", STEP_FAULTS], env={**clean, **env},
-                            capture_output=True, text=True, check=True)
+    command = [sys.executable, "-c", STEP_FAULTS, "keep" if keep else "import only"]
+    result = subprocess.run(command, env={**clean, **env}, capture_output=True, text=True, check=True)
     return int(result.stdout.split()[-1])
 
 
@@ -64,3 +67,16 @@ def test_a_training_step_reuses_the_memory_the_last_one_freed():
         pytest.skip(f"this C library keeps freed memory by itself ({trimmed} page faults in 10 steps)")
     kept = page_faults_of_ten_steps()
     assert kept < min(500, trimmed // 4), f"expected the freed pages reused: {kept} page faults vs {trimmed}"
+
+
+@linux_only
+def test_importing_autograd_leaves_malloc_alone():
+    # the tuning is an explicit call: a process that only imports agrad faults its pages in as
+    # any other does (the opted-out count), one that calls keep_freed_memory() does not
+    trimmed = page_faults_of_ten_steps(MALLOC_PERTURB_="0")
+    if trimmed < 1000:
+        pytest.skip(f"this C library keeps freed memory by itself ({trimmed} page faults in 10 steps)")
+    imported = page_faults_of_ten_steps(keep=False)
+    assert imported > trimmed // 2, (
+        f"expected import alone to leave malloc untuned: {imported} page faults vs {trimmed} untuned"
+    )

@@ -1,0 +1,139 @@
+"""Memory: the three things agrad does so that a training step does not wait on the allocator.
+
+A training step builds a graph of a few dozen multi-megabyte arrays and frees all of it at the
+end; the next step builds the same again. Fresh memory is expensive: the operating system maps
+and zeroes it page by page on first touch. Each trick below keeps memory in use instead.
+``benchmarks/bench_memory.py`` measures each one with the others in place (every trick off in
+turn, each configuration in its own process).
+
+1. **Graphs are freed by reference counting** (``bind_weakly``, always on). An op's backward
+   closure reads its own output (``output.grad``), so the output would hold a closure that
+   holds the output: every graph a reference cycle, kept alive until Python's cyclic garbage
+   collector runs, steps later, with all its arrays. The closure sees its output through a weak
+   proxy instead, so a graph is freed the moment the last outside reference goes and its memory
+   is reused at once. Nothing to turn off: it changes no result.
+
+2. **Scratch memory for the kernels' temporaries** (``workspace``, always on). Inside
+   ``with workspace() as scratch:`` a kernel takes arrays with ``scratch(shape, dtype)``; they
+   are valid until the block ends, then their blocks go back to a per-thread pool that the next
+   kernel call takes them from (cuDNN's workspace). The pool keeps at most ``SCRATCH_BYTES``;
+   ``release_scratch()`` empties it.
+
+3. **glibc keeps freed memory** (``keep_freed_memory()``, an explicit call, never made on
+   import). Op outputs and gradients come from malloc, which by default hands a freed block of
+   more than 32 MiB of heap top back to the system; the next step faults it in again.
+   ``keep_freed_memory()`` raises glibc's mmap and trim thresholds for the whole process, so up
+   to ``TRIM_THRESHOLD`` of freed memory stays with it. ``agrad train``, the benchmarks and the
+   notebooks' set-up call it; in your own script, call it once at the start. It does nothing
+   off glibc or when malloc's own ``MALLOC_*_`` variables are set (that is the way to opt out).
+"""
+
+import contextlib
+import ctypes
+import os
+import sys
+import threading
+import types
+import weakref
+
+import numpy as np
+
+# -- 1. closures that do not keep their own output alive -------------------------------------
+
+
+def bind_weakly(fn, node):
+    """``fn`` with its closure's reference to ``node`` made weak (a copy of ``fn``).
+
+    Only a plain function's closure cell that holds ``node`` itself is replaced; the op's other
+    variables are shared, untouched.
+    """
+    cells = getattr(fn, "__closure__", None)
+    if not cells or type(fn) is not types.FunctionType:
+        return fn
+    weak_cells = None
+    for index, cell in enumerate(cells):
+        try:
+            held = cell.cell_contents
+        except ValueError:  # a variable not assigned yet
+            continue
+        if held is node:
+            if weak_cells is None:
+                weak_cells = list(cells)
+            weak_cells[index] = types.CellType(weakref.proxy(node))
+    if weak_cells is None:
+        return fn
+    weak_fn = types.FunctionType(fn.__code__, fn.__globals__, fn.__name__, fn.__defaults__, tuple(weak_cells))
+    weak_fn.__kwdefaults__ = fn.__kwdefaults__
+    return weak_fn
+
+
+# -- 2. scratch memory, scoped ----------------------------------------------------------------
+
+# freed scratch blocks a thread keeps for the next kernel call
+SCRATCH_BYTES = 256 << 20
+_pool = threading.local()
+
+
+@contextlib.contextmanager
+def workspace():
+    """``with workspace() as scratch:`` -- ``scratch(shape, dtype)`` is an uninitialised array
+    valid until the block ends (never return one or keep it in a closure: copy what must
+    survive)."""
+    free = _pool.__dict__.setdefault("free", [])
+    taken = []
+
+    def scratch(shape, dtype):
+        nbytes = max(1, int(np.prod(shape, dtype=np.int64)) * np.dtype(dtype).itemsize)
+        fits = [block for block in free if block.nbytes >= nbytes]
+        if fits:
+            block = min(fits, key=lambda b: b.nbytes)
+            free.remove(block)
+        else:
+            block = np.empty(nbytes, dtype=np.uint8)
+        taken.append(block)
+        return block[:nbytes].view(dtype).reshape(shape)
+
+    try:
+        yield scratch
+    finally:
+        free.extend(taken)
+        # keep the most recently used blocks within the bound
+        total = 0
+        for index in range(len(free) - 1, -1, -1):
+            total += free[index].nbytes
+            if total > SCRATCH_BYTES:
+                del free[: index + 1]
+                break
+
+
+def release_scratch():
+    """Free this thread's pooled scratch blocks (new ones are made when next needed)."""
+    _pool.__dict__.pop("free", None)
+
+
+# -- 3. glibc's malloc keeps freed memory -------------------------------------------------------
+
+# mallopt's parameter numbers (glibc's malloc.h)
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
+# blocks up to this size come from the heap, not from mmap (32 MiB: glibc's largest on 64-bit)
+MMAP_THRESHOLD = 32 << 20
+# free memory the heap keeps at its top instead of returning it to the operating system
+TRIM_THRESHOLD = 256 << 20
+
+
+def keep_freed_memory():
+    """Set glibc's mmap and trim thresholds so freed blocks are reused. True if they were set.
+
+    Process-wide, and only when called. Both are set because setting either one turns off
+    glibc's own adjustment of the other.
+    """
+    if not sys.platform.startswith("linux") or "malloc" in os.environ.get("GLIBC_TUNABLES", ""):
+        return False
+    if any(name.startswith("MALLOC_") and name.endswith("_") for name in os.environ):
+        return False
+    try:
+        libc = ctypes.CDLL("libc.so.6")  # glibc's soname (find_library would run ldconfig each call)
+        libc.gnu_get_libc_version()  # glibc only: other C libraries' mallopt may do nothing
+    except (OSError, AttributeError):
+        return False
+    return bool(libc.mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD) and libc.mallopt(_M_TRIM_THRESHOLD, TRIM_THRESHOLD))
