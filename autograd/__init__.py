@@ -13,9 +13,10 @@ only when a graph is drawn.
 from autograd.draw import draw_graph
 from autograd.engine import enable_grad, is_grad_enabled, no_grad
 from autograd.gradcheck import GradcheckError, gradcheck
+from autograd.kernels import available_kernels, use_kernels
 from autograd.memory import keep_freed_memory
 from autograd.ops.broadcast import unbroadcast
-from autograd.ops.conv import conv2d
+from autograd.ops.conv import conv2d, conv_transpose2d
 from autograd.ops.elementwise import (
     abs,
     add,
@@ -64,11 +65,13 @@ __all__ = [
     "abs",
     "add",
     "argmax",
+    "available_kernels",
     "avg_pool2d",
     "broadcast_to",
     "clip",
     "concatenate",
     "conv2d",
+    "conv_transpose2d",
     "div",
     "draw_graph",
     "enable_grad",
@@ -110,6 +113,7 @@ __all__ = [
     "transpose",
     "unbroadcast",
     "unfold",
+    "use_kernels",
     "var",
     "where",
 ]

@@ -32,7 +32,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 from scipy import sparse
 
-from autograd.ops.conv_args import is_int
+from autograd.geometry import is_int
 
 
 def output_size(size, k, stride=1):
@@ -54,25 +54,28 @@ def im2col(x, kH, kW, stride=1):
     return _im2col_batch(image[None], kH, kW, stride, "im2col")[0]
 
 
-def im2col_batch(x, kH, kW, stride=1):
+def im2col_batch(x, kH, kW, stride=1, dilation=1):
     """The whole batch at once (lesson 9): x (N, C, H, W) -> X_col (N, C*kH*kW, L).
 
-    ``X_col[n]`` is ``im2col(x[n])``. The windows are a zero-copy view
-    (``sliding_window_view``); the reshape makes the one copy.
+    ``X_col[n]`` is ``im2col(x[n])``. stride and dilation: an int or a (height, width) pair
+    (dilation: the step between two taps of the kernel, 1 in the lessons). The windows are a
+    zero-copy view (``sliding_window_view``); the reshape makes the one copy.
     """
-    return _im2col_batch(np.asarray(x), kH, kW, stride, "im2col_batch")
+    return _im2col_batch(np.asarray(x), kH, kW, stride, "im2col_batch", dilation)
 
 
-def _im2col_batch(x, kH, kW, stride, name):
-    _check_sizes(name, kH=kH, kW=kW, stride=stride)
-    _check_batch(x, kH, kW, name)
+def _im2col_batch(x, kH, kW, stride, name, dilation=1):
+    (sH, sW), (dH, dW) = _pair(name, "stride", stride), _pair(name, "dilation", dilation)
+    _check_sizes(name, kH=kH, kW=kW)
+    _check_batch(x, dH * (kH - 1) + 1, dW * (kW - 1) + 1, name)
     N, C = x.shape[:2]
-    windows = sliding_window_view(x, (kH, kW), axis=(2, 3))[:, :, ::stride, ::stride]  # (N, C, H_out, W_out, kH, kW)
+    spans = (dH * (kH - 1) + 1, dW * (kW - 1) + 1)
+    windows = sliding_window_view(x, spans, axis=(2, 3))[:, :, ::sH, ::sW, ::dH, ::dW]  # (N, C, H_out, W_out, kH, kW)
     H_out, W_out = windows.shape[2:4]
     return windows.transpose(0, 1, 4, 5, 2, 3).reshape(N, C * kH * kW, H_out * W_out)
 
 
-def col2im_batch(X_col, C, H, W, kH, kW, stride=1):
+def col2im_batch(X_col, C, H, W, kH, kW, stride=1, dilation=1):
     """The adjoint of ``im2col_batch`` (lesson 9): X_col (N, C*kH*kW, L) -> (N, C, H, W).
 
     Every column value is added back where im2col read it, so pixels shared by overlapping
@@ -80,12 +83,15 @@ def col2im_batch(X_col, C, H, W, kH, kW, stride=1):
     of the lesson's loop over the L windows.
     """
     X_col = np.asarray(X_col)
-    _check_sizes("col2im_batch", minimum=0, C=C)  # no channels is an empty image, as in im2col_batch
-    _check_sizes("col2im_batch", H=H, W=W, kH=kH, kW=kW, stride=stride)
-    _check_kernel_fits("col2im_batch", kH, kW, H, W)
-    H_out, W_out = output_size(H, kH, stride), output_size(W, kW, stride)
-    N = X_col.shape[0]
-    if X_col.shape[1:] != (C * kH * kW, H_out * W_out):
+    name = "col2im_batch"
+    (sH, sW), (dH, dW) = _pair(name, "stride", stride), _pair(name, "dilation", dilation)
+    _check_sizes(name, minimum=0, C=C)  # no channels is an empty image, as in im2col_batch
+    _check_sizes(name, H=H, W=W, kH=kH, kW=kW)
+    span_h, span_w = dH * (kH - 1) + 1, dW * (kW - 1) + 1
+    _check_kernel_fits(name, span_h, span_w, H, W)
+    H_out, W_out = output_size(H, span_h, sH), output_size(W, span_w, sW)
+    N = X_col.shape[0] if X_col.ndim == 3 else None
+    if N is None or X_col.shape[1:] != (C * kH * kW, H_out * W_out):
         raise ValueError(
             f"col2im_batch: X_col must have shape (N, {C * kH * kW}, {H_out * W_out}) for C={C}, H={H}, W={W}, "
             f"kernel {kH}x{kW}, stride {stride}; got {X_col.shape}"
@@ -94,7 +100,7 @@ def col2im_batch(X_col, C, H, W, kH, kW, stride=1):
     x = np.zeros((N, C, H, W), dtype=X_col.dtype)
     for i in range(kH):
         for j in range(kW):
-            x[:, :, i:i + stride * H_out:stride, j:j + stride * W_out:stride] += cols[:, :, i, j]
+            x[:, :, i * dH:i * dH + sH * H_out:sH, j * dW:j * dW + sW * W_out:sW] += cols[:, :, i, j]
     return x
 
 
@@ -139,6 +145,16 @@ def _check_sizes(name, minimum=1, **sizes):
     for size_name, value in sizes.items():
         if not is_int(value) or value < minimum:
             raise ValueError(f"{name}: {size_name} must be an int >= {minimum}, got {value!r}")
+
+
+def _pair(name, size_name, value):
+    """An int or a pair of ints >= 1 -> (height, width)."""
+    if not isinstance(value, (tuple, list)):
+        _check_sizes(name, **{size_name: value})
+        return int(value), int(value)
+    if len(value) != 2 or not all(is_int(v) and v >= 1 for v in value):
+        raise ValueError(f"{name}: {size_name} must be an int >= 1 or a pair of them, got {value!r}")
+    return int(value[0]), int(value[1])
 
 
 def _check_batch(x, kH, kW, name):

@@ -83,13 +83,12 @@ def workspace():
     taken = []
 
     def scratch(shape, dtype):
-        nbytes = max(1, int(np.prod(shape, dtype=np.int64)) * np.dtype(dtype).itemsize)
-        fits = [block for block in free if block.nbytes >= nbytes]
+        nbytes = int(np.prod(shape, dtype=np.int64)) * np.dtype(dtype).itemsize
+        fits = [index for index, block in enumerate(free) if block.nbytes >= nbytes]
         if fits:
-            block = min(fits, key=lambda b: b.nbytes)
-            free.remove(block)
+            block = free.pop(min(fits, key=lambda index: free[index].nbytes))  # the smallest that fits
         else:
-            block = np.empty(nbytes, dtype=np.uint8)
+            block = np.empty(max(nbytes, 1), dtype=np.uint8)
         taken.append(block)
         return block[:nbytes].view(dtype).reshape(shape)
 

@@ -22,10 +22,10 @@ import timing
 from timing import timings
 
 import autograd as ag
+from autograd.im2col import col2im_batch as lesson_col2im_batch
+from autograd.im2col import im2col_batch as lesson_im2col_batch
 from autograd.ops.conv import conv2d
 from autograd.ops.pool import max_pool2d
-from nn.lesson_layers import col2im_batch as lesson_col2im_batch
-from nn.lesson_layers import im2col_batch as lesson_im2col_batch
 
 ag.keep_freed_memory()  # as agrad train does (autograd.memory)
 

@@ -11,21 +11,13 @@ import numbers
 import numpy as np
 
 from autograd.ops import shape
+from autograd.ops.conv_args import pair
 from autograd.tensor import Tensor, constant
 from nn import functional as F
 from nn import init
 from nn.linear import check_size
 from nn.module import Module, cast_input
 from nn.parameter import Parameter
-
-
-def _pair(value, name, layer, minimum):
-    pair = tuple(value) if isinstance(value, (tuple, list)) else (value, value)
-    if len(pair) != 2 or not all(
-        isinstance(v, numbers.Integral) and not isinstance(v, bool) and v >= minimum for v in pair
-    ):
-        raise ValueError(f"{layer}: {name} must be an int >= {minimum} or a pair of them, got {value!r}")
-    return tuple(int(v) for v in pair)
 
 
 def _as_batch(x, layer):
@@ -63,9 +55,9 @@ class Conv2d(Module):
         if self.in_channels % groups or self.out_channels % groups:
             raise ValueError(f"Conv2d: in_channels ({in_channels}) and out_channels ({out_channels}) must "
                              f"both be divisible by groups ({groups})")
-        self.kernel_size = _pair(kernel_size, "kernel_size", "Conv2d", 1)
-        self.stride = _pair(stride, "stride", "Conv2d", 1)
-        self.dilation = _pair(dilation, "dilation", "Conv2d", 1)
+        self.kernel_size = pair(kernel_size, "kernel_size", "Conv2d", 1)
+        self.stride = pair(stride, "stride", "Conv2d", 1)
+        self.dilation = pair(dilation, "dilation", "Conv2d", 1)
         if isinstance(padding, str):
             if padding not in ("same", "valid"):
                 raise ValueError(f"Conv2d: padding must be 'same', 'valid', an int or a pair, got {padding!r}")
@@ -73,7 +65,7 @@ class Conv2d(Module):
                 raise ValueError("Conv2d: padding='same' is not supported for strided convolutions")
             self.padding = padding
         else:
-            self.padding = _pair(padding, "padding", "Conv2d", 0)
+            self.padding = pair(padding, "padding", "Conv2d", 0)
         if padding_mode != "zeros":
             raise ValueError(f"Conv2d: only padding_mode='zeros' is supported, got {padding_mode!r}")
         self.padding_mode = padding_mode
@@ -90,30 +82,12 @@ class Conv2d(Module):
     def reset_parameters(self):
         init.default_weight_and_bias_(self.weight, self.bias)
 
-    def _same_padding(self, x):
-        """'same' padding: symmetric pads go to the conv op, an odd extra row/column is added
-        to the bottom/right of x first."""
-        before, after = [], []
-        for dilation, kernel in zip(self.dilation, self.kernel_size):
-            total = dilation * (kernel - 1)
-            before.append(total // 2)
-            after.append(total - total // 2)
-        if before != after:
-            extra = [(0, 0), (0, 0)] + [(0, a - b) for a, b in zip(after, before)]
-            x = shape.pad(x, extra)
-        return x, tuple(before)
-
     def forward(self, x):
         x, unbatched = _as_batch(cast_input(x, self.weight.dtype), "Conv2d")
         if x.shape[1] != self.in_channels:
             raise ValueError(f"Conv2d: input has {x.shape[1]} channels (shape {x.shape}), "
                              f"expected in_channels={self.in_channels}")
-        padding = self.padding
-        if padding == "valid":
-            padding = (0, 0)
-        elif padding == "same":
-            x, padding = self._same_padding(x)
-        y = F.conv2d(x, self.weight, self.bias, self.stride, padding, self.dilation, self.groups)
+        y = F.conv2d(x, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
         return _unbatch(y, unbatched)
 
     def extra_repr(self):

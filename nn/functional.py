@@ -7,7 +7,7 @@ formulas in one place). Convolution and pooling are autograd's own ops, re-expor
 
 import numpy as np
 
-from autograd.ops.conv import conv2d
+from autograd.ops.conv import conv2d, conv_transpose2d
 from autograd.ops.elementwise import relu, sigmoid, tanh
 from autograd.ops.fold import fold, unfold
 from autograd.ops.pool import avg_pool2d, max_pool2d
@@ -24,8 +24,8 @@ from nn.loss_functions import (
 
 __all__ = [
     "avg_pool2d", "batch_norm", "binary_cross_entropy", "binary_cross_entropy_with_logits", "conv2d",
-    "cross_entropy", "dropout", "fold", "linear", "log_softmax", "max_pool2d", "mse_loss", "nll_loss",
-    "relu", "sigmoid", "softmax", "tanh", "unfold",
+    "conv_transpose2d", "cross_entropy", "dropout", "fold", "linear", "log_softmax", "max_pool2d", "mse_loss",
+    "nll_loss", "relu", "sigmoid", "softmax", "tanh", "unfold",
 ]
 
 

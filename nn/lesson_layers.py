@@ -6,8 +6,7 @@
 - lesson 9 ("CNN Improvements", seeds/000): ``NaiveConv2d`` / ``NaiveMaxPool2d`` (loops over the
   batch, and over (n, c, l) in the pool's backward, as the lesson describes in words) and
   ``BatchedConv2d`` / ``BatchedMaxPool2d`` (the lesson's solutions: one GEMM for the whole batch,
-  argmax routing), on the lesson's own ``im2col_batch`` / ``col2im_batch``, which loop over the
-  output positions.
+  argmax routing), on the lesson's ``im2col_batch`` / ``col2im_batch`` (``autograd.im2col``).
 
 They are the reference the notebooks and tests hold agrad's ``conv2d`` / ``max_pool2d`` to, and
 the in-house baseline of the benchmarks. agrad's own geometry (``autograd.im2col``) computes the
@@ -16,42 +15,8 @@ same columns without the Python loops.
 
 import numpy as np
 
-from autograd.im2col import im2col
-
-
-def im2col_batch(x, kH, kW, stride=1):
-    """Lesson 9's batched im2col: (N, C, H, W) -> (N, C*kH*kW, L), one column per window."""
-    N, C, H, W = x.shape
-    H_out = (H - kH) // stride + 1
-    W_out = (W - kW) // stride + 1
-    L = H_out * W_out
-
-    X_col = np.empty((N, C * kH * kW, L), dtype=x.dtype)
-    col = 0
-    for i in range(0, H - kH + 1, stride):
-        for j in range(0, W - kW + 1, stride):
-            patch = x[:, :, i:i + kH, j:j + kW]
-            X_col[:, :, col] = patch.reshape(N, -1)
-            col += 1
-    return X_col
-
-
-def col2im_batch(X_col, C, H, W, kH, kW, stride=1):
-    """Lesson 9's batched col2im: the adjoint, overlapping windows add up."""
-    N = X_col.shape[0]
-    x = np.zeros((N, C, H, W), dtype=X_col.dtype)
-
-    col = 0
-    for i in range(0, H - kH + 1, stride):
-        for j in range(0, W - kW + 1, stride):
-            patch = X_col[:, :, col].reshape(N, C, kH, kW)
-            x[:, :, i:i + kH, j:j + kW] += patch
-            col += 1
-    return x
-
-
-def _pair(kernel_size):
-    return (kernel_size, kernel_size) if isinstance(kernel_size, int) else kernel_size
+from autograd.im2col import col2im_batch, im2col, im2col_batch
+from autograd.ops.conv_args import pair
 
 
 # -- lesson 6 ---------------------------------------------------------------------------------
@@ -59,7 +24,7 @@ class Lesson6Conv2d:
     """Multiple filters, one image: x (C_in, H, W) -> (C_out, H_out, W_out)."""
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0):
-        kernel_size = _pair(kernel_size)
+        kernel_size = pair(kernel_size, "kernel_size", type(self).__name__, 1)
         self.in_channels = in_channels
         self.out_channels = out_channels
         self.kernel_size = kernel_size
@@ -87,7 +52,7 @@ class Lesson6MaxPool2d:
     """Loops over batch and channels: x (N, C, H, W) -> (N, C, H_out, W_out)."""
 
     def __init__(self, kernel_size, stride=None, padding=0):
-        kernel_size = _pair(kernel_size)
+        kernel_size = pair(kernel_size, "kernel_size", type(self).__name__, 1)
         self.kernel_size = kernel_size
         self.stride = stride if stride is not None else kernel_size
         self.padding = padding
@@ -147,7 +112,7 @@ class BatchedMaxPool2d:
     """Lesson 9's solution (no padding in these tests)."""
 
     def __init__(self, kernel_size, stride=None, padding=0):
-        kernel_size = _pair(kernel_size)
+        kernel_size = pair(kernel_size, "kernel_size", type(self).__name__, 1)
         self.kernel_size = kernel_size
         self.stride = stride if stride is not None else kernel_size[0]
         self.padding = padding

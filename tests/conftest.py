@@ -28,3 +28,10 @@ def handed_gradient_dtypes(monkeypatch):
 
     monkeypatch.setattr(ag.Tensor, "accumulate_grad", recording)
     return seen
+
+
+@pytest.fixture(params=ag.available_kernels())
+def each_kernel(request):
+    """Runs the test once on each kernel implementation (``ag.use_kernels``)."""
+    with ag.use_kernels(request.param):
+        yield request.param

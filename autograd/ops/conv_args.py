@@ -1,10 +1,10 @@
-"""Argument checks shared by conv2d, the pools, unfold and fold.
+"""Argument checks shared by conv2d, conv_transpose2d, the pools, unfold and fold.
 
 Each function takes the op's name so its ValueError says which call was wrong and names the
 offending value (PyTorch accepts an int or a pair for every size; so do these).
 """
 
-import numbers
+from autograd.geometry import WindowGeometry, is_int
 
 
 def pair(value, name, op, minimum):
@@ -73,5 +73,79 @@ def pool_args(x_shape, kernel_size, stride, padding, op):
     return kernel, stride, padding
 
 
-def is_int(value):
-    return type(value) is int or (isinstance(value, numbers.Integral) and not isinstance(value, bool))
+def conv_geometry(x_shape, w_shape, b_shape, stride, padding, dilation, groups):
+    """conv2d's arguments checked as PyTorch checks them -> (WindowGeometry of x, groups)."""
+    op = "conv2d"
+    require_ndim(x_shape, 4, op, "input", "(N, C, H, W)")
+    require_ndim(w_shape, 4, op, "weight", "(C_out, C_in/groups, kH, kW)")
+    groups = _groups(groups, op)
+    c_in, (c_out, c_per_group, k_h, k_w) = x_shape[1], w_shape
+    if c_out % groups:
+        raise ValueError(f"{op}: groups={groups} must divide out_channels {c_out} (weight shape {tuple(w_shape)})")
+    if c_in % groups:
+        raise ValueError(f"{op}: groups={groups} must divide in_channels {c_in} (input shape {tuple(x_shape)})")
+    if c_per_group * groups != c_in:
+        raise ValueError(
+            f"{op}: input has {c_in} channels but the weight {tuple(w_shape)} expects {c_per_group * groups} "
+            f"(weight.shape[1]={c_per_group} x groups={groups})"
+        )
+    _check_kernel(w_shape, op)
+    _check_bias(b_shape, c_out, op)
+    stride = pair(stride, "stride", op, minimum=1)
+    dilation = pair(dilation, "dilation", op, minimum=1)
+    kernel = (int(k_h), int(k_w))
+    padding = conv_padding(padding, kernel, dilation, stride, op)
+    check_windows_fit(x_shape, kernel, padding, dilation, op)
+    return WindowGeometry(tuple(x_shape), kernel, stride, padding, dilation), groups
+
+
+def conv_transpose_geometry(x_shape, w_shape, b_shape, stride, padding, output_padding, dilation, groups):
+    """conv_transpose2d's arguments checked as PyTorch checks them -> (geometry, groups).
+
+    The geometry is that of the convolution whose input gradient this is: its input is the
+    transposed convolution's output (N, C_out, H, W), H = (H_in - 1) sH - 2 pH + dH (kH - 1) +
+    output_padding + 1.
+    """
+    op = "conv_transpose2d"
+    require_ndim(x_shape, 4, op, "input", "(N, C_in, H_in, W_in)")
+    require_ndim(w_shape, 4, op, "weight", "(C_in, C_out/groups, kH, kW)")
+    groups = _groups(groups, op)
+    n, c_in, h_in, w_in = x_shape
+    if w_shape[0] != c_in:
+        raise ValueError(f"{op}: input has {c_in} channels but the weight {tuple(w_shape)} expects {w_shape[0]}")
+    if c_in % groups:
+        raise ValueError(f"{op}: groups={groups} must divide in_channels {c_in} (input shape {tuple(x_shape)})")
+    _check_kernel(w_shape, op)
+    c_out = w_shape[1] * groups
+    _check_bias(b_shape, c_out, op)
+    stride = pair(stride, "stride", op, minimum=1)
+    dilation = pair(dilation, "dilation", op, minimum=1)
+    pads = pair(padding, "padding", op, minimum=0)
+    extra = pair(output_padding, "output_padding", op, minimum=0)
+    for e, s, d in zip(extra, stride, dilation):
+        if e >= max(s, d):
+            raise ValueError(f"{op}: output_padding {output_padding!r} must be smaller than either stride "
+                             f"{stride} or dilation {dilation}")
+    size = [(i - 1) * s - 2 * p + d * (k - 1) + e + 1
+            for i, s, p, d, k, e in zip((h_in, w_in), stride, pads, dilation, w_shape[2:], extra)]
+    if min(size) < 1:
+        raise ValueError(f"{op}: the output would be {size[0]}x{size[1]} for input {h_in}x{w_in}, kernel "
+                         f"{tuple(w_shape[2:])}, stride {stride}, padding {pads}, dilation {dilation}")
+    padding = ((pads[0], pads[0]), (pads[1], pads[1]))
+    return WindowGeometry((n, c_out, *size), (int(w_shape[2]), int(w_shape[3])), stride, padding, dilation), groups
+
+
+def _groups(groups, op):
+    if not is_int(groups) or groups < 1:
+        raise ValueError(f"{op}: groups must be an int >= 1, got {groups!r}")
+    return int(groups)
+
+
+def _check_kernel(w_shape, op):
+    if w_shape[2] < 1 or w_shape[3] < 1:
+        raise ValueError(f"{op}: the kernel must be at least 1x1, got weight shape {tuple(w_shape)}")
+
+
+def _check_bias(b_shape, c_out, op):
+    if b_shape is not None and tuple(b_shape) != (c_out,):
+        raise ValueError(f"{op}: bias must have shape ({c_out},) for {c_out} output channels, got {tuple(b_shape)}")

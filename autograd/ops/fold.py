@@ -1,9 +1,12 @@
 """unfold and fold: PyTorch's F.unfold / F.fold, im2col and col2im as differentiable ops.
 
-unfold's backward is a fold and fold's backward is an unfold: they are each other's adjoint.
+unfold's backward is a fold and fold's backward is an unfold: they are each other's adjoint,
+so each backward is the other op (and can be differentiated again). The array work is a kernel
+call (``autograd.kernels``).
 """
 
-from autograd import sliding_windows as sw
+from autograd import kernels
+from autograd.geometry import WindowGeometry
 from autograd.ops.conv_args import check_windows_fit, pair, require_ndim
 from autograd.tensor import Tensor, as_tensor
 
@@ -16,11 +19,14 @@ def unfold(x, kernel_size, dilation=1, padding=0, stride=1):
     """
     x = as_tensor(x)
     require_ndim(x.shape, 4, "unfold", "input", "(N, C, H, W)")
-    g = _geometry("unfold", x.shape, kernel_size, dilation, padding, stride)
-    output = Tensor(sw.unfold(x.value, g), inputs=(x,), op="unfold")
+    return _unfold(x, _geometry("unfold", x.shape, kernel_size, dilation, padding, stride))
+
+
+def _unfold(x, geom):
+    output = Tensor(kernels.current().unfold(x.value, geom), inputs=(x,), op="unfold")
 
     def _backward():
-        x.accumulate_grad(sw.fold(output.grad, g))
+        x.accumulate_grad(_fold(as_tensor(output.grad), geom).value)
 
     output._backward = _backward
     return output
@@ -48,10 +54,14 @@ def fold(columns, output_size, kernel_size, dilation=1, padding=0, stride=1):
             f"{op}: output_size {(height, width)} with this kernel, dilation, padding and stride has "
             f"{g.H_out}*{g.W_out} = {g.L} windows, but the input has L = {blocks} (shape {columns.shape})"
         )
-    output = Tensor(sw.fold(columns.value, g), inputs=(columns,), op="fold")
+    return _fold(columns, g)
+
+
+def _fold(columns, geom):
+    output = Tensor(kernels.current().fold(columns.value, geom), inputs=(columns,), op="fold")
 
     def _backward():
-        columns.accumulate_grad(sw.unfold(output.grad, g))
+        columns.accumulate_grad(_unfold(as_tensor(output.grad), geom).value)
 
     output._backward = _backward
     return output
@@ -64,5 +74,5 @@ def _geometry(op, shape, kernel_size, dilation, padding, stride):
     stride = pair(stride, "stride", op, minimum=1)
     padding = ((p_h, p_h), (p_w, p_w))
     check_windows_fit(shape, kernel, padding, dilation, op)
-    return sw.WindowGeometry(shape, kernel, stride, padding, dilation)
+    return WindowGeometry(shape, kernel, stride, padding, dilation)
 

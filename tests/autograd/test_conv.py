@@ -9,7 +9,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import autograd as ag
-import autograd.ops.conv as conv_module
 from autograd.ops.conv import conv2d
 from autograd.ops.pool import max_pool2d
 from nn.lesson_layers import BatchedConv2d, Lesson6Conv2d, Lesson6MaxPool2d, NaiveConv2d
@@ -76,17 +75,9 @@ def test_grid_covers_every_pair():
 
 @pytest.mark.filterwarnings("ignore:Using padding='same'")
 @pytest.mark.parametrize("case", GRID, ids=case_id)
+@pytest.mark.usefixtures("each_kernel")
 def test_conv2d_matches_torch(case):
     _check_case(case)
-
-
-@pytest.mark.filterwarnings("ignore:Using padding='same'")
-@pytest.mark.parametrize("case", [c for c in GRID if c["batch"] > 1][:8], ids=case_id)
-def test_conv2d_matches_torch_one_image_per_slab(case, monkeypatch):
-    # a tiny column budget: the forward multiplies, and the backward rebuilds and spreads back, one
-    # image at a time (dX by kernel rows across slab seams included)
-    monkeypatch.setattr(conv_module, "COLUMN_BYTES", 1)
-    _check_case(case, seed=1)
 
 
 @st.composite
@@ -108,12 +99,17 @@ def conv_geometries(draw):
 
 
 @pytest.mark.filterwarnings("ignore:Using padding='same'")
-@given(conv_geometries(), st.booleans())
-def test_conv2d_random_geometry_matches_torch(geometry, with_bias):
+@given(conv_geometries(), st.booleans(), st.sampled_from(ag.available_kernels()))
+def test_conv2d_random_geometry_matches_torch(geometry, with_bias, kernels):
     torch = pytest.importorskip("torch")
     shape, w_shape, kwargs = geometry
     x, w, b = rng(0).standard_normal(shape), rng(1).standard_normal(w_shape), rng(2).standard_normal(w_shape[0])
-    if with_bias:
+    with ag.use_kernels(kernels):
+        _check_random_geometry(torch, x, w, b if with_bias else None, kwargs)
+
+
+def _check_random_geometry(torch, x, w, b, kwargs):
+    if b is not None:
         check_against_torch(lambda x, w, b: conv2d(x, w, b, **kwargs),
                             lambda x, w, b: torch.nn.functional.conv2d(x, w, b, **kwargs), x, w, b,
                             rtol=1e-10, atol=1e-12)
@@ -129,6 +125,7 @@ def test_conv2d_random_geometry_matches_torch(geometry, with_bias):
     dict(groups=4),  # depthwise
     dict(padding="valid", dilation=(1, 2)),
 ])
+@pytest.mark.usefixtures("each_kernel")
 def test_conv2d_finite_differences(kwargs):
     x = ag.Tensor(rng(1).standard_normal((2, 4, 5, 6)))
     w = ag.Tensor(rng(2).standard_normal((4, 4 // kwargs.get("groups", 1), 3, 2)))
@@ -149,6 +146,7 @@ def test_conv2d_1x1_finite_differences():
     (8, dict()), (12, dict()), (16, dict(padding=1)), (6, dict(padding=1, groups=3)),
     (2, dict(kernel=1)), (4, dict(kernel=1, stride=2, padding=1)),
 ])
+@pytest.mark.usefixtures("each_kernel")
 def test_conv2d_float32_stays_float32(c_out, kwargs, handed_gradient_dtypes):
     kwargs = dict(kwargs)
     kernel = kwargs.pop("kernel", 3)
@@ -181,6 +179,7 @@ def test_conv2d_input_without_grad_only_feeds_the_weight():
 
 
 @pytest.mark.parametrize("c_out, padding, stride", [(6, 2, 1), (16, 0, 1), (2, 1, 1), (16, 1, 2)])
+@pytest.mark.usefixtures("each_kernel")
 def test_conv2d_empty_batch_gives_empty_output_and_zero_gradients(c_out, padding, stride):
     # padded GEMM rows, dX by kernel rows and the strided col2im with N = 0 (the flipped kernel is a forward)
     x = ag.Tensor(np.zeros((0, 6, 14, 14), np.float32))
@@ -198,66 +197,6 @@ def test_conv2d_under_no_grad_records_nothing():
     assert not out.requires_grad and out.inputs == (), "expected a constant result"
 
 
-@pytest.mark.filterwarnings("ignore:Using padding='same'")
-@pytest.mark.parametrize("c_in, c_out, size, kernel, padding, stride, dilation, groups, route", [
-    # up to 9 taps, C_out <= 2 C_in, stride 1: dY correlated with the flipped kernel
-    (4, 4, 7, 3, 1, 1, 1, 1, "transposed"),
-    (4, 8, 7, (3, 2), "same", 1, 1, 1, "transposed"),  # asymmetric "same": the flipped kernel padded the other way
-    (6, 6, 7, 3, 2, 1, 2, 3, "transposed"),  # thin groups, with dilation
-    (4, 4, 9, 5, 2, 1, 1, 4, "transposed"),  # depthwise, even with more than 9 taps
-    # more than 9 taps: kW shifted copies of dY, one GEMM, kH adds
-    (4, 4, 9, 5, 2, 1, 1, 1, "rows"),
-    (16, 16, 9, 5, 2, 1, 1, 2, "rows"),  # ... in groups of 8 channels
-    (3, 8, 12, (5, 3), 4, 1, 2, 1, "rows"),  # ... with dilation: shifts of dW within a row, rows dH apart
-    # or short rows with 2 C_in < C_out < C_in kH
-    (4, 4, 7, (3, 1), 2, 1, 1, 1, "rows"),  # padding wider than the kernel span: not a correlation
-    (3, 8, 7, 3, 1, 1, 1, 1, "rows"),
-    (3, 8, 7, (3, 2), "same", 1, 1, 1, "rows"),  # ... with uneven shifts
-    (3, 8, 9, 3, 0, 1, 2, 1, "rows"),  # ... and with dilation
-    (2, 8, 7, 3, 1, 1, 1, 1, "col2im"),  # C_out >= C_in kH: the shifted copies would outweigh col2im's columns
-    (2, 8, 20, 3, 1, 1, 1, 1, "col2im"),  # long rows: the strided col2im
-    (1, 8, 9, 5, 2, 1, 1, 1, "col2im"),  # C_out >= 8 C_in: the rows route's GEMM would have 5 rows
-    (3, 8, 7, 5, 0, 1, 1, 1, "col2im"),  # an output far smaller than the input: full-width rows would be mostly zeros
-    (4, 4, 7, 3, 1, 2, 1, 1, "col2im"),  # stride 2
-])
-def test_conv2d_every_input_gradient_route_matches_torch(c_in, c_out, size, kernel, padding, stride, dilation, groups,
-                                                          route, monkeypatch):
-    torch = pytest.importorskip("torch")
-    kernel = kernel if isinstance(kernel, tuple) else (kernel, kernel)
-    taken = []
-    for name, function in [("transposed", conv_module._flipped_transposed), ("rows", conv_module._input_grad_rows),
-                           ("col2im", conv_module._input_grad_col2im)]:
-        monkeypatch.setattr(conv_module, function.__name__,
-                            lambda *args, _name=name, _function=function: taken.append(_name) or _function(*args))
-    x, w = rng(0).standard_normal((3, c_in, size, size + 1)), rng(1).standard_normal((c_out, c_in // groups, *kernel))
-    options = dict(stride=stride, padding=padding, dilation=dilation, groups=groups)
-    check_against_torch(lambda x, w: conv2d(x, w, **options),
-                        lambda x, w: torch.nn.functional.conv2d(x, w, **options), x, w, rtol=1e-10, atol=1e-12)
-    assert set(taken) == {route}, f"expected dX by the {route} route, got {taken}"
-
-
-@pytest.mark.parametrize("groups", [1, 2])
-def test_conv2d_row_input_gradient_across_slab_seams(groups, monkeypatch):
-    # one image per slab: the shifted garbage of each slab (zeros) spills into the next one
-    torch = pytest.importorskip("torch")
-    monkeypatch.setattr(conv_module, "COLUMN_BYTES", 1)
-    by_rows = conv_module._input_grad_rows
-    taken = []
-    monkeypatch.setattr(conv_module, "_input_grad_rows", lambda *args: taken.append(1) or by_rows(*args))
-    x, w = rng(0).standard_normal((3, 3 * groups, 6, 7)), rng(1).standard_normal((8 * groups, 3, 3, 3))
-    check_against_torch(lambda x, w: conv2d(x, w, padding=1, groups=groups),
-                        lambda x, w: torch.nn.functional.conv2d(x, w, padding=1, groups=groups),
-                        x, w, rtol=1e-10, atol=1e-12)
-    assert taken, "expected dX a kernel row at a time"
-
-
-def test_conv2d_wide_kernel_uses_the_standard_layout_too():
-    # W_pad > 2 W_out: the full-width layout would waste too much, the standard one is used
-    torch = pytest.importorskip("torch")
-    x, w = rng(0).standard_normal((2, 2, 4, 12)), rng(1).standard_normal((3, 2, 2, 9))
-    check_against_torch(lambda x, w: conv2d(x, w), torch.nn.functional.conv2d, x, w, rtol=1e-10, atol=1e-12)
-
-
 # -- the lessons' worked examples -------------------------------------------------------------
 LESSON6_X = np.array([[[1, 2, 3], [4, 5, 6], [7, 8, 9]],
                       [[11, 12, 13], [14, 15, 16], [17, 18, 19]]], dtype=float)
@@ -265,6 +204,7 @@ BLUR = np.array([[1, 1], [1, 1]])
 VERTICAL = np.array([[-1, 1], [-1, 1]])
 
 
+@pytest.mark.usefixtures("each_kernel")
 def test_lesson6_putting_all_together():
     conv = Lesson6Conv2d(in_channels=2, out_channels=2, kernel_size=2, stride=1, padding=0)
     for c in range(conv.in_channels):

@@ -32,6 +32,7 @@ def _kwargs(case):
 
 
 @pytest.mark.parametrize("case", GRID, ids=case_id)
+@pytest.mark.usefixtures("each_kernel")
 def test_unfold_matches_torch(case):
     torch = pytest.importorskip("torch")
     x = rng(0).standard_normal((case["batch"], 3, *case["size"]))
@@ -41,6 +42,7 @@ def test_unfold_matches_torch(case):
 
 
 @pytest.mark.parametrize("case", GRID, ids=case_id)
+@pytest.mark.usefixtures("each_kernel")
 def test_fold_matches_torch(case):
     torch = pytest.importorskip("torch")
     kwargs = _kwargs(case)
@@ -54,6 +56,7 @@ def test_fold_matches_torch(case):
     dict(kernel_size=2),
     dict(kernel_size=(3, 2), dilation=(1, 2), padding=1, stride=2),
 ])
+@pytest.mark.usefixtures("each_kernel")
 def test_unfold_and_fold_finite_differences(kwargs):
     x = ag.Tensor(rng(2).standard_normal((2, 2, 5, 6)))
     out = unfold(x, **kwargs)

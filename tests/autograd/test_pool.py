@@ -33,6 +33,7 @@ POOLS = {"max_pool2d": max_pool2d, "avg_pool2d": avg_pool2d}
 
 @pytest.mark.parametrize("name", sorted(POOLS))
 @pytest.mark.parametrize("case", GRID, ids=case_id)
+@pytest.mark.usefixtures("each_kernel")
 def test_pool_matches_torch(name, case):
     torch = pytest.importorskip("torch")
     x = rng(0).standard_normal((case["batch"], 3, *case["size"]))
@@ -50,13 +51,14 @@ def pool_geometries(draw):
     return (draw(st.integers(1, 2)), draw(st.integers(1, 2)), *size), (kernel, stride, padding)
 
 
-@given(pool_geometries(), st.sampled_from(sorted(POOLS)))
-def test_pool_random_geometry_matches_torch(geometry, name):
+@given(pool_geometries(), st.sampled_from(sorted(POOLS)), st.sampled_from(ag.available_kernels()))
+def test_pool_random_geometry_matches_torch(geometry, name, kernels):
     torch = pytest.importorskip("torch")
     shape, args = geometry
     x = rng(0).standard_normal(shape)
-    check_against_torch(lambda x: POOLS[name](x, *args), lambda x: getattr(torch.nn.functional, name)(x, *args), x,
-                        rtol=1e-12, atol=1e-14)
+    with ag.use_kernels(kernels):
+        check_against_torch(lambda x: POOLS[name](x, *args), lambda x: getattr(torch.nn.functional, name)(x, *args),
+                            x, rtol=1e-12, atol=1e-14)
 
 
 @pytest.mark.parametrize("kernel, stride", [(2, None), (3, 1), (2, 1), ((3, 2), (1, 2))])
@@ -73,6 +75,7 @@ def test_max_pool_ties_send_the_gradient_to_the_first_maximum(kernel, stride):
     ((2, 3, 9, 7), 2, None),  # a last row and column no window covers
     ((2, 3, 8, 8), 2, 3),  # gaps between windows
 ])
+@pytest.mark.usefixtures("each_kernel")
 def test_max_pool_non_overlapping_backward_matches_torch(shape, kernel, stride):
     torch = pytest.importorskip("torch")
     x = rng(8).integers(0, 3, shape).astype(float)  # ties too
@@ -100,6 +103,7 @@ def test_max_pool_pads_with_minus_infinity():
 @pytest.mark.parametrize("kernel, stride, padding", [
     (2, 1, 1), (3, 1, 1), (2, None, 0), (3, 2, 1), ((3, 2), 1, (1, 0)),
 ])
+@pytest.mark.usefixtures("each_kernel")
 def test_max_pool_non_finite_inputs_match_torch(kernel, stride, padding):
     """All -inf windows send their gradient to the first real element, never to a padding cell;
     a window holding NaN outputs NaN and sends its gradient to its last NaN (PyTorch's kernel)."""
@@ -128,6 +132,7 @@ def test_avg_pool_counts_the_padding():
 
 @pytest.mark.parametrize("name", sorted(POOLS))
 @pytest.mark.parametrize("kernel, stride, padding", [(2, None, 0), (3, 1, 1), ((2, 3), (1, 2), (1, 0))])
+@pytest.mark.usefixtures("each_kernel")
 def test_pool_finite_differences(name, kernel, stride, padding):
     x = ag.Tensor(rng(3).permutation(2 * 2 * 5 * 6).reshape(2, 2, 5, 6) / 7.0)  # distinct values: no ties
     weights = rng(4).standard_normal(POOLS[name](x, kernel, stride, padding).shape)
@@ -136,6 +141,7 @@ def test_pool_finite_differences(name, kernel, stride, padding):
 
 @pytest.mark.parametrize("name", sorted(POOLS))
 @pytest.mark.parametrize("stride", [None, 1])
+@pytest.mark.usefixtures("each_kernel")
 def test_pool_float32_stays_float32(name, stride, handed_gradient_dtypes):
     x = ag.Tensor(rng(5).standard_normal((2, 3, 6, 6)).astype(np.float32))
     out = POOLS[name](x, 2, stride, 1)
@@ -186,3 +192,21 @@ def test_pool_bad_arguments_name_the_value(name, change, message):
     with pytest.raises(ValueError, match=message) as error:
         POOLS[name](args.pop("x"), args.pop("kernel_size"), **args)
     assert str(error.value).startswith(f"{name}:"), f"expected the op's name first, got {error.value}"
+
+
+@pytest.mark.usefixtures("each_kernel")
+@pytest.mark.parametrize("kernel, stride, padding", [(2, None, 0), (3, 1, 1), ((2, 3), (1, 2), (1, 0))])
+def test_the_pool_backward_ops_pass_finite_differences(kernel, stride, padding):
+    # each pool's backward is an op of its own (so it can be differentiated again): check it
+    from autograd.geometry import WindowGeometry
+    from autograd.ops import pool as pool_ops
+    from autograd.ops.conv_args import pool_args
+
+    x = rng(20).standard_normal((2, 2, 6, 7))
+    geom = WindowGeometry(x.shape, *pool_args(x.shape, kernel, stride, padding, "max_pool2d"))
+    _, max_idx = ag.kernels.current().max_pool2d(x, geom)
+    dy = ag.Tensor(rng(21).standard_normal((2, 2, geom.H_out, geom.W_out)))
+    probe_x, probe_y = rng(22).standard_normal(x.shape), rng(23).standard_normal(dy.shape)
+    ag.gradcheck(lambda dy: ag.sum(pool_ops._route_to_argmax(dy, max_idx, geom) * probe_x), dy)
+    ag.gradcheck(lambda dx: ag.sum(pool_ops._read_at_argmax(dx, max_idx, geom) * probe_y), ag.Tensor(x))
+    ag.gradcheck(lambda dy: ag.sum(pool_ops._spread_over_windows(dy, geom) * probe_x), dy)

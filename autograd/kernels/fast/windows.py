@@ -1,11 +1,11 @@
-"""Sliding windows for conv2d, the pools, unfold and fold: fast, general, pure NumPy.
+"""Sliding windows for the fast kernels: zero-copy strided views, pure NumPy.
 
-The general form of ``autograd.im2col`` (read that first, it follows the lessons): padding,
+The fast form of ``autograd.im2col`` (read that first, it follows the lessons): padding,
 stride and dilation per axis, windows as a zero-copy read-only strided view (lesson 001's
 stride tricks), and the adjoint, which adds window values back into the image (col2im) with one
 strided slice-add per kernel position, never a loop over the batch, channels or pixels.
 
-Notation: as in ``autograd.im2col``; ``x_pad`` is the padded input, (H_pad, W_pad) its size.
+Notation: as in ``autograd.geometry``; ``x_pad`` is the padded input, (H_pad, W_pad) its size.
 
 The full-width layout (stride 1 only): a window row is taken over the whole padded width,
 W_pad values instead of W_out, so each kernel position reads one contiguous run of
@@ -17,34 +17,28 @@ zero row under the image keeps the last run inside the buffer.
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
+from autograd import geometry
 
-class WindowGeometry:
-    """Where the windows of one op fall on an (N, C, H, W) input.
 
-    kernel, stride, dilation: (height, width) pairs; padding: ((top, bottom), (left, right)).
-    The caller checks the arguments (``autograd.ops.conv_args``); this class only computes.
+class WindowGeometry(geometry.WindowGeometry):
+    """A geometry with the layout the fast kernels copy windows in: standard, or full width.
+
+    ``full_width`` (stride 1 only): window rows run over the whole padded width, ``row`` values
+    each, and the padded buffer has one extra zero row so the last run stays inside it.
     """
 
-    __slots__ = (
-        "C", "H", "H_out", "H_pad", "N", "W", "W_out", "W_pad", "dilation", "full_width", "kernel",
-        "padding", "stride",
-    )
+    __slots__ = ("full_width",)
 
     def __init__(self, shape, kernel, stride=(1, 1), padding=((0, 0), (0, 0)), dilation=(1, 1), full_width=False):
-        self.N, self.C, self.H, self.W = shape
-        self.kernel, self.stride, self.padding, self.dilation = kernel, stride, padding, dilation
-        self.H_pad = self.H + padding[0][0] + padding[0][1]
-        self.W_pad = self.W + padding[1][0] + padding[1][1]
-        self.H_out = (self.H_pad - dilation[0] * (kernel[0] - 1) - 1) // stride[0] + 1
-        self.W_out = (self.W_pad - dilation[1] * (kernel[1] - 1) - 1) // stride[1] + 1
+        super().__init__(shape, kernel, stride, padding, dilation)
         if full_width and stride != (1, 1):
             raise ValueError(f"WindowGeometry: the full-width layout needs stride 1, got {stride}")
         self.full_width = full_width
 
-    @property
-    def L(self):
-        """Number of windows per image."""
-        return self.H_out * self.W_out
+    @classmethod
+    def of(cls, geom, full_width=False):
+        """``geom`` (any WindowGeometry) in this layout."""
+        return cls(geom.shape, geom.kernel, geom.stride, geom.padding, geom.dilation, full_width)
 
     @property
     def row(self):

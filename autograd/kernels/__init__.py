@@ -1,0 +1,78 @@
+"""Kernels: the array arithmetic behind the convolution and pooling ops, swappable.
+
+The ops (``autograd.ops.conv``, ``pool``, ``fold``) hold the semantics: argument checks, the
+graph node, and each backward written with other ops. The heavy array work is a call into the
+kernels in use, a module with these functions (NumPy arrays in, new NumPy arrays out; ``geom``
+an ``autograd.geometry.WindowGeometry`` of the op's input, ``groups`` an int):
+
+    conv2d(x, w, bias, geom, groups)            x (N, C, H, W), w (C_out, C/G, kH, kW), bias (C_out,)
+                                                or None -> y (N, C_out, H_out, W_out)
+    conv2d_input_grad(dy, w, geom, groups)      dy (N, C_out, H_out, W_out) -> dx (N, C, H, W)
+                                                (the transposed convolution)
+    conv2d_weight_grad(x, dy, geom, groups)     -> dw (C_out, C/G, kH, kW)
+    max_pool2d(x, geom)                         -> y (N, C, H_out, W_out), argmax: the kernel position
+                                                (i kW + j) each window's gradient goes to
+    max_pool2d_input_grad(dy, argmax, geom)     -> dx (N, C, H, W): dy sent to each argmax
+    max_pool2d_gather(dx, argmax, geom)         -> (N, C, H_out, W_out): dx read at each argmax
+    avg_pool2d(x, geom)                         -> y (N, C, H_out, W_out), padding zeros counted
+    avg_pool2d_input_grad(dy, geom)             -> dx (N, C, H, W)
+    unfold(x, geom)                             -> columns (N, C kH kW, L)
+    fold(columns, geom)                         -> (N, C, H, W), overlapping windows adding up
+
+Two implementations, tested equal (``tests/autograd/kernels``):
+
+- ``reference``: the lessons' code, im2col + one GEMM + col2im in plain NumPy: the executable
+  specification, short enough to read beside the slides;
+- ``fast`` (the default): the same arithmetic tuned (strided windows, slabs that fit the cache,
+  GEMM shapes, dX routes, scratch memory), each rule measured by a benchmark script.
+
+``ag.use_kernels("reference")`` switches (also as a context manager), ``ag.available_kernels()``
+lists the names.
+"""
+
+import importlib
+
+_NAMES = ("fast", "reference")
+_current = None
+
+
+def available_kernels():
+    """The names ``use_kernels`` takes: ("fast", "reference")."""
+    return _NAMES
+
+
+def current():
+    """The kernel module in use (``fast`` unless ``use_kernels`` chose another)."""
+    global _current
+    if _current is None:
+        _current = _load("fast")
+    return _current
+
+
+class use_kernels:
+    """Run the conv/pool ops on the kernels ``name`` ("fast" or "reference").
+
+    A plain call switches until the next switch; as a context manager it switches back on exit:
+
+    >>> with ag.use_kernels("reference"):
+    ...     y = ag.conv2d(x, w)       # the lessons' im2col + GEMM + col2im
+    """
+
+    def __init__(self, name):
+        global _current
+        if name not in _NAMES:
+            raise ValueError(f"use_kernels: name must be one of {', '.join(map(repr, _NAMES))}, got {name!r}")
+        self._previous = current()
+        _current = _load(name)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        global _current
+        _current = self._previous
+        return False
+
+
+def _load(name):
+    return importlib.import_module(f"autograd.kernels.{name}")

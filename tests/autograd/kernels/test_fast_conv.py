@@ -1,0 +1,80 @@
+"""The fast conv kernels' own rules against PyTorch: slabs of one image, every dX route (each
+forced by its rule), the layouts. The torch grid of tests/autograd/test_conv.py runs on every kernel."""
+
+import pytest
+
+from autograd.kernels.fast import conv as fast_conv
+from autograd.kernels.fast import conv_input
+from autograd.ops.conv import conv2d
+from tests.autograd.pairwise import case_id
+from tests.autograd.test_conv import GRID, _check_case
+from tests.helpers import check_against_torch, rng
+
+
+@pytest.mark.filterwarnings("ignore:Using padding='same'")
+@pytest.mark.parametrize("case", [c for c in GRID if c["batch"] > 1][:8], ids=case_id)
+def test_conv2d_matches_torch_one_image_per_slab(case, monkeypatch):
+    # a tiny column budget: the forward multiplies, and the backward rebuilds and spreads back, one
+    # image at a time (dX by kernel rows across slab seams included)
+    monkeypatch.setattr(fast_conv, "COLUMN_BYTES", 1)
+    _check_case(case, seed=1)
+
+
+@pytest.mark.filterwarnings("ignore:Using padding='same'")
+@pytest.mark.parametrize("c_in, c_out, size, kernel, padding, stride, dilation, groups, route", [
+    # up to 9 taps, C_out <= 2 C_in, stride 1: dY correlated with the flipped kernel
+    (4, 4, 7, 3, 1, 1, 1, 1, "transposed"),
+    (4, 8, 7, (3, 2), "same", 1, 1, 1, "transposed"),  # asymmetric "same": the flipped kernel padded the other way
+    (6, 6, 7, 3, 2, 1, 2, 3, "transposed"),  # thin groups, with dilation
+    (4, 4, 9, 5, 2, 1, 1, 4, "transposed"),  # depthwise, even with more than 9 taps
+    # more than 9 taps: kW shifted copies of dY, one GEMM, kH adds
+    (4, 4, 9, 5, 2, 1, 1, 1, "rows"),
+    (16, 16, 9, 5, 2, 1, 1, 2, "rows"),  # ... in groups of 8 channels
+    (3, 8, 12, (5, 3), 4, 1, 2, 1, "rows"),  # ... with dilation: shifts of dW within a row, rows dH apart
+    # or short rows with 2 C_in < C_out < C_in kH
+    (4, 4, 7, (3, 1), 2, 1, 1, 1, "rows"),  # padding wider than the kernel span: not a correlation
+    (3, 8, 7, 3, 1, 1, 1, 1, "rows"),
+    (3, 8, 7, (3, 2), "same", 1, 1, 1, "rows"),  # ... with uneven shifts
+    (3, 8, 9, 3, 0, 1, 2, 1, "rows"),  # ... and with dilation
+    (2, 8, 7, 3, 1, 1, 1, 1, "col2im"),  # C_out >= C_in kH: the shifted copies would outweigh col2im's columns
+    (2, 8, 20, 3, 1, 1, 1, 1, "col2im"),  # long rows: the strided col2im
+    (1, 8, 9, 5, 2, 1, 1, 1, "col2im"),  # C_out >= 8 C_in: the rows route's GEMM would have 5 rows
+    (3, 8, 7, 5, 0, 1, 1, 1, "col2im"),  # an output far smaller than the input: full-width rows would be mostly zeros
+    (4, 4, 7, 3, 1, 2, 1, 1, "col2im"),  # stride 2
+])
+def test_conv2d_every_input_gradient_route_matches_torch(c_in, c_out, size, kernel, padding, stride, dilation, groups,
+                                                          route, monkeypatch):
+    torch = pytest.importorskip("torch")
+    kernel = kernel if isinstance(kernel, tuple) else (kernel, kernel)
+    taken = []
+    for name, function in [("transposed", conv_input._flipped_transposed), ("rows", conv_input._input_grad_rows),
+                           ("col2im", conv_input._input_grad_col2im)]:
+        monkeypatch.setattr(conv_input, function.__name__,
+                            lambda *args, _name=name, _function=function: taken.append(_name) or _function(*args))
+    x, w = rng(0).standard_normal((3, c_in, size, size + 1)), rng(1).standard_normal((c_out, c_in // groups, *kernel))
+    options = dict(stride=stride, padding=padding, dilation=dilation, groups=groups)
+    check_against_torch(lambda x, w: conv2d(x, w, **options),
+                        lambda x, w: torch.nn.functional.conv2d(x, w, **options), x, w, rtol=1e-10, atol=1e-12)
+    assert set(taken) == {route}, f"expected dX by the {route} route, got {taken}"
+
+
+@pytest.mark.parametrize("groups", [1, 2])
+def test_conv2d_row_input_gradient_across_slab_seams(groups, monkeypatch):
+    # one image per slab: the shifted garbage of each slab (zeros) spills into the next one
+    torch = pytest.importorskip("torch")
+    monkeypatch.setattr(fast_conv, "COLUMN_BYTES", 1)
+    by_rows = conv_input._input_grad_rows
+    taken = []
+    monkeypatch.setattr(conv_input, "_input_grad_rows", lambda *args: taken.append(1) or by_rows(*args))
+    x, w = rng(0).standard_normal((3, 3 * groups, 6, 7)), rng(1).standard_normal((8 * groups, 3, 3, 3))
+    check_against_torch(lambda x, w: conv2d(x, w, padding=1, groups=groups),
+                        lambda x, w: torch.nn.functional.conv2d(x, w, padding=1, groups=groups),
+                        x, w, rtol=1e-10, atol=1e-12)
+    assert taken, "expected dX a kernel row at a time"
+
+
+def test_conv2d_wide_kernel_uses_the_standard_layout_too():
+    # W_pad > 2 W_out: the full-width layout would waste too much, the standard one is used
+    torch = pytest.importorskip("torch")
+    x, w = rng(0).standard_normal((2, 2, 4, 12)), rng(1).standard_normal((3, 2, 2, 9))
+    check_against_torch(lambda x, w: conv2d(x, w), torch.nn.functional.conv2d, x, w, rtol=1e-10, atol=1e-12)

@@ -1,0 +1,104 @@
+"""The kernels against each other: every function of the interface, reference vs fast, over
+hypothesis geometries (values to rounding, argmax indices exactly), and ``ag.use_kernels``."""
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import autograd as ag
+from autograd import kernels
+from autograd.geometry import WindowGeometry
+from autograd.kernels import fast, reference
+from tests.helpers import rng
+
+
+@st.composite
+def conv_cases(draw):
+    groups = draw(st.sampled_from([1, 2]))
+    c_in, c_out = groups * draw(st.integers(1, 3)), groups * draw(st.sampled_from([1, 3, 4, 9]))
+    sizes = st.integers(1, 3)
+    kernel, stride, dilation = (draw(st.tuples(sizes, sizes)) for _ in range(3))
+    padding = draw(st.tuples(st.tuples(st.integers(0, 2), st.integers(0, 2)),
+                             st.tuples(st.integers(0, 2), st.integers(0, 2))))
+    spans = [d * (k - 1) + 1 for d, k in zip(dilation, kernel)]
+    height = draw(st.integers(max(1, spans[0] - sum(padding[0])), 9))
+    width = draw(st.integers(max(1, spans[1] - sum(padding[1])), 9))
+    geom = WindowGeometry((draw(st.integers(0, 3)), c_in, height, width), kernel, stride, padding, dilation)
+    return geom, c_out, groups
+
+
+def _agree(name, got, expected):
+    np.testing.assert_allclose(got, expected, rtol=1e-11, atol=1e-12,
+                               err_msg=f"expected fast.{name} to equal reference.{name}")
+    assert got.shape == expected.shape and got.dtype == expected.dtype, (
+        f"expected fast.{name} of shape {expected.shape} and dtype {expected.dtype}, got {got.shape} {got.dtype}")
+
+
+@given(conv_cases(), st.booleans())
+def test_conv_kernels_agree(case, with_bias):
+    geom, c_out, groups = case
+    x = rng(0).standard_normal(geom.shape)
+    w = rng(1).standard_normal((c_out, geom.C // groups, *geom.kernel))
+    b = rng(2).standard_normal(c_out) if with_bias else None
+    dy = rng(3).standard_normal((geom.N, c_out, geom.H_out, geom.W_out))
+    _agree("conv2d", fast.conv2d(x, w, b, geom, groups), reference.conv2d(x, w, b, geom, groups))
+    _agree("conv2d_input_grad", fast.conv2d_input_grad(dy, w, geom, groups),
+           reference.conv2d_input_grad(dy, w, geom, groups))
+    _agree("conv2d_weight_grad", fast.conv2d_weight_grad(x, dy, geom, groups),
+           reference.conv2d_weight_grad(x, dy, geom, groups))
+
+
+@st.composite
+def pool_cases(draw):
+    kernel = draw(st.tuples(st.integers(1, 3), st.integers(1, 3)))
+    stride = draw(st.tuples(st.integers(1, 3), st.integers(1, 3)))
+    pads = [draw(st.integers(0, k // 2)) for k in kernel]
+    size = [draw(st.integers(max(1, k - 2 * p), 8)) for k, p in zip(kernel, pads)]
+    padding = tuple((p, p) for p in pads)
+    return WindowGeometry((draw(st.integers(1, 2)), draw(st.integers(1, 3)), *size), kernel, stride, padding)
+
+
+@given(pool_cases(), st.sampled_from(["normal", "ties", "non-finite"]))
+def test_pool_kernels_agree(geom, values):
+    x = rng(4).standard_normal(geom.shape)
+    if values == "ties":
+        x = np.round(x)
+    elif values == "non-finite":
+        x = rng(5).choice([-np.inf, np.nan, 0.0, 1.0], size=geom.shape)
+    y_fast, idx_fast = fast.max_pool2d(x, geom)
+    y_ref, idx_ref = reference.max_pool2d(x, geom)
+    np.testing.assert_array_equal(y_fast, y_ref, err_msg="expected the same max")
+    np.testing.assert_array_equal(idx_fast, idx_ref, err_msg="expected the same argmax (PyTorch's rules)")
+    dy = rng(6).standard_normal(y_ref.shape)
+    _agree("max_pool2d_input_grad", fast.max_pool2d_input_grad(dy, idx_ref, geom),
+           reference.max_pool2d_input_grad(dy, idx_ref, geom))
+    _agree("max_pool2d_gather", fast.max_pool2d_gather(x * 0 + dy.sum(), idx_ref, geom),
+           reference.max_pool2d_gather(x * 0 + dy.sum(), idx_ref, geom))
+    finite = rng(7).standard_normal(geom.shape)
+    _agree("avg_pool2d", fast.avg_pool2d(finite, geom), reference.avg_pool2d(finite, geom))
+    _agree("avg_pool2d_input_grad", fast.avg_pool2d_input_grad(dy, geom), reference.avg_pool2d_input_grad(dy, geom))
+
+
+@given(conv_cases())
+def test_unfold_and_fold_kernels_agree(case):
+    geom = case[0]
+    x = rng(8).standard_normal(geom.shape)
+    columns = rng(9).standard_normal((geom.N, geom.C * geom.kernel[0] * geom.kernel[1], geom.L))
+    _agree("unfold", fast.unfold(x, geom), reference.unfold(x, geom))
+    _agree("fold", fast.fold(columns, geom), reference.fold(columns, geom))
+
+
+def test_use_kernels_switches_as_a_call_and_as_a_context_manager():
+    assert ag.available_kernels() == ("fast", "reference"), "expected the two implementations"
+    assert kernels.current() is fast, "expected the fast kernels by default"
+    with ag.use_kernels("reference"):
+        assert kernels.current() is reference, "expected the reference kernels inside the block"
+    assert kernels.current() is fast, "expected the fast kernels back after the block"
+    ag.use_kernels("reference")
+    try:
+        assert kernels.current() is reference, "expected a plain call to switch"
+    finally:
+        ag.use_kernels("fast")
+    with pytest.raises(ValueError, match="use_kernels: name must be one of 'fast', 'reference', got 'gpu'"):
+        ag.use_kernels("gpu")
