@@ -45,26 +45,35 @@ def bind_weakly(fn, node):
     """``fn`` with its closure's reference to ``node`` made weak (a copy of ``fn``).
 
     Only a plain function's closure cell that holds ``node`` itself is replaced; the op's other
-    variables are shared, untouched.
+    variables are shared, untouched. Which cell that is depends only on the function's code, so
+    it is looked up once per op.
     """
     cells = getattr(fn, "__closure__", None)
     if not cells or type(fn) is not types.FunctionType:
         return fn
-    weak_cells = None
-    for index, cell in enumerate(cells):
-        try:
-            held = cell.cell_contents
-        except ValueError:  # a variable not assigned yet
-            continue
-        if held is node:
-            if weak_cells is None:
-                weak_cells = list(cells)
-            weak_cells[index] = types.CellType(weakref.proxy(node))
-    if weak_cells is None:
+    code = fn.__code__
+    index = _node_cell.get(code)
+    if index is None or index >= len(cells) or _contents(cells[index]) is not node:
+        index = next((i for i, cell in enumerate(cells) if _contents(cell) is node), -1)
+        _node_cell[code] = index
+    if index < 0:
         return fn
-    weak_fn = types.FunctionType(fn.__code__, fn.__globals__, fn.__name__, fn.__defaults__, tuple(weak_cells))
-    weak_fn.__kwdefaults__ = fn.__kwdefaults__
+    weak_cells = (*cells[:index], types.CellType(weakref.proxy(node)), *cells[index + 1:])
+    weak_fn = types.FunctionType(code, fn.__globals__, fn.__name__, fn.__defaults__, weak_cells)
+    if fn.__kwdefaults__:
+        weak_fn.__kwdefaults__ = fn.__kwdefaults__
     return weak_fn
+
+
+# code object of a backward closure -> the index of the closure cell holding its output
+_node_cell = {}
+
+
+def _contents(cell):
+    try:
+        return cell.cell_contents
+    except ValueError:  # a variable not assigned yet
+        return None
 
 
 # -- 2. scratch memory, scoped ----------------------------------------------------------------

@@ -44,15 +44,20 @@ class Tensor:
     def __init__(self, value, op="", _backward=None, inputs=(), label="", requires_grad=True):
         if type(value) is not np.ndarray or value.dtype.kind not in "biuf":
             value = as_array(value, "Tensor")
+        recorded = False
         if inputs:
-            inputs = tuple(inputs)
+            if type(inputs) is not tuple:
+                inputs = tuple(inputs)
             for node in inputs:
                 if not isinstance(node, Tensor):
                     raise TypeError(f"Tensor: inputs must be Tensors, got {type(node).__name__}")
-            requires_grad = requires_grad and engine._grad_enabled and any(t.requires_grad for t in inputs)
+                if node.requires_grad:
+                    recorded = True
+            # an op result requires grad when an input does and grad mode is on
+            requires_grad = requires_grad and recorded and engine._grad_enabled
         self.value = value
-        self.requires_grad = bool(requires_grad) and value.dtype.kind == "f"
-        self.inputs = inputs if self.requires_grad else ()
+        self.requires_grad = requires_grad = bool(requires_grad) and value.dtype.kind == "f"
+        self.inputs = inputs if requires_grad else ()
         self._grad = None
         self._grad_owned = False
         self._backward_fn = _no_backward

@@ -1,0 +1,151 @@
+"""The workloads every comparison times, built the same way for agrad and for PyTorch.
+
+Each ``build_*`` returns a function of no arguments that runs the workload once. All data is
+float32, batch 64 unless said; the models are PyTorch's defaults on both sides.
+"""
+
+import numpy as np
+
+CONV_CASES = {
+    # name: x shape, C_out, kernel, padding
+    "conv LeNet1 (64,1,28,28)->6 5x5 p2": ((64, 1, 28, 28), 6, 5, 2),
+    "conv LeNet2 (64,6,14,14)->16 5x5": ((64, 6, 14, 14), 16, 5, 0),
+    "conv (64,16,32,32)->16 3x3 p1": ((64, 16, 32, 32), 16, 3, 1),
+    "conv (64,32,16,16)->64 3x3 p1": ((64, 32, 16, 16), 64, 3, 1),
+    "conv (64,3,32,32)->16 3x3 p1": ((64, 3, 32, 32), 16, 3, 1),
+    "conv (64,64,8,8)->64 3x3 p1": ((64, 64, 8, 8), 64, 3, 1),
+}
+# the CIFAR-style net of issue 12: (C_in, C_out, stride) of each conv3x3-BN-ReLU block
+CIFAR_BLOCKS = [(3, 16, 1), (16, 16, 1), (16, 32, 2), (32, 32, 1), (32, 64, 2), (64, 64, 1)]
+
+
+def workload_names():
+    names = ["LeNet-5 SGD step", "CIFAR-style step", "MLP 64-64-10 step (batch 32)", "max_pool2d 2x2 (64,16,32,32)"]
+    for case in CONV_CASES:
+        names += [f"{case} forward", f"{case} forward+backward"]
+    return names
+
+
+def _data(shape, seed=0):
+    return np.random.default_rng(seed).standard_normal(shape, dtype=np.float32)
+
+
+def build_agrad(name):
+    import autograd as ag
+    import nn
+    import optim
+
+    if hasattr(ag, "keep_freed_memory"):
+        ag.keep_freed_memory()  # as agrad train does (a no-op import-time call on older trees)
+    labels = np.random.default_rng(1).integers(0, 10, 64)
+    if name == "LeNet-5 SGD step":
+        np.random.seed(0)
+        return _agrad_step(nn.LeNet5(), ag.Tensor(_data((64, 1, 28, 28)), requires_grad=False), labels, nn, optim)
+    if name == "CIFAR-style step":
+        np.random.seed(0)
+        layers = []
+        for c_in, c_out, stride in CIFAR_BLOCKS:
+            layers += [nn.Conv2d(c_in, c_out, 3, stride=stride, padding=1), nn.BatchNorm2d(c_out), nn.ReLU()]
+        model = nn.Sequential(*layers, nn.AvgPool2d(8), nn.Flatten(), nn.Linear(64, 10))
+        return _agrad_step(model, ag.Tensor(_data((64, 3, 32, 32)), requires_grad=False), labels, nn, optim)
+    if name.startswith("MLP"):
+        np.random.seed(0)
+        model = nn.Sequential(nn.Linear(64, 64), nn.ReLU(), nn.Linear(64, 10))
+        return _agrad_step(model, ag.Tensor(_data((32, 64)), requires_grad=False), labels[:32], nn, optim)
+    if name.startswith("max_pool2d"):
+        x = ag.Tensor(_data((64, 16, 32, 32)))
+        dy = _data((64, 16, 16, 16), 2)
+
+        def pool():
+            x.zero_grad()
+            ag.max_pool2d(x, 2).backward(dy)
+        return pool
+    case, mode = name.rsplit(" ", 1)
+    shape, c_out, k, p = CONV_CASES[case]
+    x, b = ag.Tensor(_data(shape)), ag.Tensor(_data(c_out))
+    w = ag.Tensor(_data((c_out, shape[1], k, k)) * np.float32(0.1))
+    if mode == "forward":
+        def forward():
+            with ag.no_grad():
+                ag.conv2d(x, w, b, padding=p)
+        return forward
+    dy = _data(ag.conv2d(x, w, b, padding=p).shape, 3)
+
+    def both():
+        for t in (x, w, b):
+            t.zero_grad()
+        ag.conv2d(x, w, b, padding=p).backward(dy)
+    return both
+
+
+def _agrad_step(model, x, y, nn, optim):
+    optimizer = optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+    loss_fn = nn.CrossEntropyLoss()
+
+    def step():
+        optimizer.zero_grad()
+        loss_fn(model(x), y).backward()
+        optimizer.step()
+    return step
+
+
+def build_torch(name):
+    import torch
+
+    torch.set_num_threads(2)
+    torch.manual_seed(0)
+    F = torch.nn.functional
+    labels = torch.from_numpy(np.random.default_rng(1).integers(0, 10, 64))
+    if name == "LeNet-5 SGD step":
+        model = torch.nn.Sequential(
+            torch.nn.Conv2d(1, 6, 5, padding=2), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+            torch.nn.Conv2d(6, 16, 5), torch.nn.ReLU(), torch.nn.MaxPool2d(2), torch.nn.Flatten(),
+            torch.nn.Linear(400, 120), torch.nn.ReLU(), torch.nn.Linear(120, 84), torch.nn.ReLU(),
+            torch.nn.Linear(84, 10))
+        return _torch_step(torch, model, torch.from_numpy(_data((64, 1, 28, 28))), labels)
+    if name == "CIFAR-style step":
+        layers = []
+        for c_in, c_out, stride in CIFAR_BLOCKS:
+            layers += [torch.nn.Conv2d(c_in, c_out, 3, stride=stride, padding=1), torch.nn.BatchNorm2d(c_out),
+                       torch.nn.ReLU()]
+        model = torch.nn.Sequential(*layers, torch.nn.AvgPool2d(8), torch.nn.Flatten(), torch.nn.Linear(64, 10))
+        return _torch_step(torch, model, torch.from_numpy(_data((64, 3, 32, 32))), labels)
+    if name.startswith("MLP"):
+        model = torch.nn.Sequential(torch.nn.Linear(64, 64), torch.nn.ReLU(), torch.nn.Linear(64, 10))
+        return _torch_step(torch, model, torch.from_numpy(_data((32, 64))), labels[:32])
+    if name.startswith("max_pool2d"):
+        x = torch.from_numpy(_data((64, 16, 32, 32))).requires_grad_()
+        dy = torch.from_numpy(_data((64, 16, 16, 16), 2))
+
+        def pool():
+            x.grad = None
+            F.max_pool2d(x, 2).backward(dy)
+        return pool
+    case, mode = name.rsplit(" ", 1)
+    shape, c_out, k, p = CONV_CASES[case]
+    x = torch.from_numpy(_data(shape)).requires_grad_()
+    w = torch.from_numpy(_data((c_out, shape[1], k, k)) * 0.1).requires_grad_()
+    b = torch.from_numpy(_data(c_out)).requires_grad_()
+    if mode == "forward":
+        def forward():
+            with torch.no_grad():
+                F.conv2d(x, w, b, padding=p)
+        return forward
+    dy = torch.from_numpy(_data(F.conv2d(x, w, b, padding=p).shape, 3))
+
+    def both():
+        for t in (x, w, b):
+            t.grad = None
+        F.conv2d(x, w, b, padding=p).backward(dy)
+    return both
+
+
+def _torch_step(torch, model, x, y):
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+    loss_fn = torch.nn.CrossEntropyLoss()
+
+    def step():
+        optimizer.zero_grad()
+        loss_fn(model(x), y).backward()
+        optimizer.step()
+    return step
