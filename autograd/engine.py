@@ -123,13 +123,22 @@ def current_scope():
     return _current_scope
 
 
-@contextlib.contextmanager
-def scope(owner):
-    """Nodes built inside belong to ``owner`` (nested inside the enclosing scope)."""
-    global _current_scope
-    previous = _current_scope
-    _current_scope = (previous or ()) + (owner,)
-    try:
-        yield
-    finally:
-        _current_scope = previous
+class scope:
+    """``with scope(owner):`` nodes built inside belong to ``owner`` (nested inside the enclosing
+    scope). A plain class, not a generator: nn.Module.__call__ enters one per call, and the
+    drawing is the only reader, so it must cost next to nothing."""
+
+    __slots__ = ("owner", "previous")
+
+    def __init__(self, owner):
+        self.owner = owner
+
+    def __enter__(self):
+        global _current_scope
+        self.previous = _current_scope
+        _current_scope = (*(_current_scope or ()), self.owner)
+
+    def __exit__(self, *exc_info):
+        global _current_scope
+        _current_scope = self.previous
+        return False
