@@ -29,8 +29,9 @@ def test_import_and_train_without_graphviz():
 
 def test_import_leaves_the_recursion_limit_threads_and_warnings_alone():
     # numpy and scipy add warnings filters of their own when imported: import them first
-    probe = ("import sys, threading, warnings, numpy, scipy.special, scipy.sparse; before = (sys.getrecursionlimit(), threading.active_count(), "
-             "list(warnings.filters)); import autograd, nn, optim; "
+    probe = ("import sys, threading, warnings, numpy, scipy.special, scipy.sparse; "
+             "before = (sys.getrecursionlimit(), threading.active_count(), list(warnings.filters)); "
+             "import autograd, nn, optim; "
              "print(before == (sys.getrecursionlimit(), threading.active_count(), list(warnings.filters)))")
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "True", f"expected no process-wide change on import, got {result.stdout}"
