@@ -65,7 +65,13 @@ def _conv2d(x, weight, bias, geom, groups):
     """conv2d on a checked geometry. Y = W_col @ X_col (+ bias)."""
     X, W, b = _arrays(x, weight, bias)
     inputs = (x, weight) if bias is None else (x, weight, bias)
-    output = Tensor(kernels.current().conv2d(X, W, b, geom, groups), inputs=inputs, op="conv2d")
+    if X.size and W.size:
+        Y = kernels.current().conv2d(X, W, b, geom, groups)
+    else:  # no images
+        Y = np.zeros((geom.N, W.shape[0], geom.H_out, geom.W_out), dtype=X.dtype)
+        if b is not None:
+            Y += b.reshape(-1, 1, 1)
+    output = Tensor(Y, inputs=inputs, op="conv2d")
 
     def _backward():
         dY = output.grad
@@ -87,7 +93,10 @@ def conv2d_input(dY, weight, geom, groups):
     """
     dY, weight = as_tensor(dY), as_tensor(weight)
     dY_value, W = _arrays(dY, weight)
-    dX = kernels.current().conv2d_input_grad(dY_value, W, geom, groups)
+    if dY_value.size and W.size:
+        dX = kernels.current().conv2d_input_grad(dY_value, W, geom, groups)
+    else:
+        dX = np.zeros(geom.shape, dtype=W.dtype)
     output = Tensor(dX, inputs=(dY, weight), op="conv_transpose2d")
 
     def _backward():
@@ -108,7 +117,10 @@ def conv2d_weight(x, dY, geom, groups):
     """
     x, dY = as_tensor(x), as_tensor(dY)
     X, dY_value = _arrays(x, dY)
-    dW = kernels.current().conv2d_weight_grad(X, dY_value, geom, groups)
+    if X.size and dY_value.size:
+        dW = kernels.current().conv2d_weight_grad(X, dY_value, geom, groups)
+    else:
+        dW = np.zeros((dY_value.shape[1], geom.C // groups, *geom.kernel), dtype=X.dtype)
     output = Tensor(dW, inputs=(x, dY), op="conv2d_weight")
 
     def _backward():

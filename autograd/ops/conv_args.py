@@ -142,6 +142,9 @@ def _groups(groups, op):
 
 
 def _check_kernel(w_shape, op):
+    if w_shape[0] < 1 or w_shape[1] < 1:
+        side = "output" if w_shape[1 if op == "conv_transpose2d" else 0] < 1 else "input"
+        raise ValueError(f"{op}: weight {tuple(w_shape)} has no {side} channels")
     if w_shape[2] < 1 or w_shape[3] < 1:
         raise ValueError(f"{op}: the kernel must be at least 1x1, got weight shape {tuple(w_shape)}")
 

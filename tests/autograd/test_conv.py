@@ -295,3 +295,25 @@ def test_conv2d_bad_arguments_name_the_value(change, message):
     with pytest.raises(ValueError, match=message) as error:
         conv2d(args.pop("x"), args.pop("weight"), **args)
     assert str(error.value).startswith("conv2d:"), f"expected the op's name first, got {error.value}"
+
+
+@pytest.mark.usefixtures("each_kernel")
+def test_conv_of_no_images_matches_torch():
+    torch = pytest.importorskip("torch")
+    x, w, b = rng(0).standard_normal((0, 2, 5, 5)), rng(1).standard_normal((3, 2, 3, 3)), rng(2).standard_normal(3)
+    check_against_torch(lambda x, w, b: conv2d(x, w, b, padding=1),
+                        lambda x, w, b: torch.nn.functional.conv2d(x, w, b, padding=1), x, w, b)
+    check_against_torch(lambda x, w: ag.conv_transpose2d(x, w), torch.nn.functional.conv_transpose2d,
+                        rng(3).standard_normal((0, 3, 4, 4)), w)
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: conv2d(np.ones((2, 0, 5, 5)), np.ones((3, 0, 3, 3))), r"conv2d: weight \(3, 0, 3, 3\) has no input"),
+    (lambda: conv2d(np.ones((2, 2, 5, 5)), np.ones((0, 2, 3, 3))), r"conv2d: weight \(0, 2, 3, 3\) has no output"),
+    (lambda: ag.conv_transpose2d(np.ones((2, 0, 5, 5)), np.ones((0, 2, 3, 3))), "conv_transpose2d: weight"),
+    (lambda: ag.conv_transpose2d(np.ones((2, 2, 5, 5)), np.ones((2, 0, 3, 3))), "conv_transpose2d: weight"),
+])
+def test_convolutions_without_channels_are_refused_by_name(call, message):
+    # PyTorch refuses no output channels too; an empty channel axis is never what a student meant
+    with pytest.raises(ValueError, match=message):
+        call()
