@@ -5,6 +5,8 @@ is one graph node rather than a chain of small ones (fewer passes over memory, a
 formulas in one place). Convolution and pooling are autograd's own ops, re-exported here.
 """
 
+import warnings
+
 import numpy as np
 
 from autograd.ops.conv import conv2d
@@ -14,6 +16,7 @@ from autograd.ops.pool import avg_pool2d, max_pool2d
 from autograd.ops.reduce import log_softmax as _log_softmax
 from autograd.ops.reduce import softmax as _softmax
 from autograd.tensor import Tensor, as_tensor
+from nn.activation_functions import elu, gelu, hardtanh, leaky_relu, silu, softplus
 from nn.loss_functions import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
@@ -21,13 +24,16 @@ from nn.loss_functions import (
     mse_loss,
     nll_loss,
 )
+from nn.normalization_functions import group_norm, layer_norm
+from nn.resampling_functions import adaptive_avg_pool2d, adaptive_max_pool2d, interpolate
 
 __all__ = [
-    "avg_pool2d", "batch_norm", "binary_cross_entropy", "binary_cross_entropy_with_logits", "conv2d",
-    "cross_entropy", "dropout", "fold", "linear", "log_softmax", "max_pool2d", "mse_loss", "nll_loss",
-    "relu", "sigmoid", "softmax", "tanh", "unfold",
+    "adaptive_avg_pool2d", "adaptive_max_pool2d", "avg_pool2d", "batch_norm", "binary_cross_entropy",
+    "binary_cross_entropy_with_logits", "conv2d", "conv_transpose2d", "cross_entropy", "dropout", "dropout2d",
+    "elu", "fold", "gelu", "group_norm", "hardtanh", "interpolate", "layer_norm", "leaky_relu", "linear",
+    "log_softmax", "max_pool2d", "mse_loss", "nll_loss", "relu", "sigmoid", "silu", "softmax", "softplus", "tanh",
+    "unfold",
 ]
-
 
 
 def linear(input, weight, bias=None):
@@ -103,6 +109,44 @@ def dropout(input, p=0.5, training=True, inplace=False):
 
     output._backward = _backward
     return output
+
+
+def dropout2d(input, p=0.5, training=True, inplace=False):
+    """Channel dropout: each whole feature map x[n, c] is zeroed with probability p and the
+    others scaled by 1/(1-p). input: (N, C, H, W); a 3-d input is taken as (N, C, L), with a
+    warning, as PyTorch does. Draws come from NumPy's global generator, as ``dropout``'s."""
+    check_dropout_probability(p)
+    x = as_tensor(input)
+    if x.ndim not in (3, 4):
+        raise ValueError(f"dropout2d: expected input (N, C, H, W) or (N, C, L), got shape {x.shape}")
+    if not training or p == 0:
+        return x
+    if x.ndim == 3:
+        warnings.warn("dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D dropout "
+                      "behavior is desired - input is interpreted as shape (N, C, L)", UserWarning, stacklevel=2)
+    keep = np.random.random_sample(x.shape[:2]) >= p
+    scale = x.dtype.type(0.0 if p == 1 else 1.0 / (1.0 - p))
+    mask = np.where(keep, scale, x.dtype.type(0)).reshape(x.shape[:2] + (1,) * (x.ndim - 2))
+    output = Tensor(x.value * mask, inputs=(x,), op="dropout2d")
+
+    def _backward():
+        x.accumulate_grad(output.grad * mask)
+
+    output._backward = _backward
+    return output
+
+
+def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+    """The transposed convolution (the gradient of ``conv2d`` with respect to its input), PyTorch's
+    ``F.conv_transpose2d``: input (N, C_in, H, W), weight (C_in, C_out / groups, kH, kW) ->
+    (N, C_out, (H - 1) stride - 2 padding + dilation (kH - 1) + output_padding + 1, ...).
+    autograd's ``conv_transpose2d`` op does the work."""
+    import autograd
+
+    op = getattr(autograd, "conv_transpose2d", None)
+    if op is None:
+        raise NotImplementedError("conv_transpose2d: this autograd has no ag.conv_transpose2d op yet")
+    return op(input, weight, bias, stride, padding, output_padding, groups, dilation)
 
 
 def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1,
