@@ -13,7 +13,17 @@ for the same layer layout::
 
 from nn import data, functional, init, models, utils
 from nn.activation import (
-    ELU, GELU, Hardtanh, LeakyReLU, LogSoftmax, ReLU, Sigmoid, SiLU, Softmax, Softplus, Tanh,
+    ELU,
+    GELU,
+    Hardtanh,
+    LeakyReLU,
+    LogSoftmax,
+    ReLU,
+    Sigmoid,
+    SiLU,
+    Softmax,
+    Softplus,
+    Tanh,
 )
 from nn.container import ModuleDict, ModuleList, Sequential
 from nn.conv import AvgPool2d, Conv2d, MaxPool2d

@@ -141,7 +141,7 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
     ``F.conv_transpose2d``: input (N, C_in, H, W), weight (C_in, C_out / groups, kH, kW) ->
     (N, C_out, (H - 1) stride - 2 padding + dilation (kH - 1) + output_padding + 1, ...).
     autograd's ``conv_transpose2d`` op does the work."""
-    import autograd
+    import autograd  # looked up per call: the op lives in autograd, which nn sits on
 
     op = getattr(autograd, "conv_transpose2d", None)
     if op is None:

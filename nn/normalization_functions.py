@@ -93,6 +93,9 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
     if channels % num_groups:
         raise ValueError(f"group_norm: the input's {channels} channels are not divisible by "
                          f"num_groups={num_groups}")
+    if n * (channels // num_groups) * math.prod(x.shape[2:]) == 1:  # PyTorch's check, kept for parity
+        raise ValueError(f"group_norm: expected more than 1 value per channel when training, got input shape "
+                         f"{x.shape} with num_groups={num_groups}")
     weight, bias = _affine_inputs("group_norm", weight, bias, (channels,))
     grouped_shape = (n, num_groups, channels // num_groups * math.prod(x.shape[2:]))
     xhat, inv_std = _normalize(x.value.reshape(grouped_shape), (2,), eps)

@@ -179,7 +179,7 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
         if len(scales) != 2 or not all(isinstance(s, numbers.Real) and not isinstance(s, bool) and s > 0
                                        for s in scales):
             raise ValueError(f"interpolate: scale_factor must be a positive number or a pair, got {scale_factor!r}")
-        out_size = tuple(int(math.floor(n * float(s))) for n, s in zip(in_size, scales))
+        out_size = tuple(math.floor(n * float(s)) for n, s in zip(in_size, scales))
         if min(out_size) < 1:
             raise ValueError(f"interpolate: scale_factor {scale_factor!r} gives an empty output for input "
                              f"{tuple(in_size)}")

@@ -63,7 +63,7 @@ def test_modulelist_list_operations_match_torch_naming():
             [(k, tuple(v.shape)) for k, v in theirs.state_dict().items()], "expected torch's keys after each op"
     assert len(mine) == len(theirs) == 4
     assert [m.in_features for m in mine[1:3]] == [2, 7], "expected a slice to hold the same modules"
-    assert list(mine[1:3].state_dict())[0] == "0.weight", "expected a slice renumbered from 0, as torch"
+    assert next(iter(mine[1:3].state_dict())) == "0.weight", "expected a slice renumbered from 0, as torch"
     assert mine[-1] is list(mine)[-1]
     both = mine + nn.ModuleList([nn.ReLU()])
     assert len(both) == 5 and isinstance(both[4], nn.ReLU)
@@ -96,7 +96,7 @@ def test_moduledict_behaves_like_an_ordered_dict():
     assert isinstance(heads.pop("c"), nn.ReLU) and "c" not in heads
     del heads["b"]
     assert [k for k, _ in heads.items()] == ["a", "d"] and len(heads) == 2
-    assert list(heads.values())[0] is heads["a"]
+    assert next(iter(heads.values())) is heads["a"]
     heads.clear()
     assert len(heads) == 0 and not list(heads.parameters())
 
@@ -107,7 +107,7 @@ def test_moduledict_errors():
         _ = heads["x"]
     with pytest.raises(KeyError, match="'keys' already exists"):
         heads["keys"] = nn.ReLU()
-    with pytest.raises(KeyError, match="without '.'"):
+    with pytest.raises(KeyError, match=r"without '\.'"):
         heads["a.b"] = nn.ReLU()
     with pytest.raises(TypeError, match="ModuleDict: float is not a Module"):
         heads["a"] = 1.5
