@@ -169,7 +169,7 @@ def test_onecycle_stepping_past_total_steps_and_without_momentum_support():
     scheduler = S.OneCycleLR(opt, 0.1, total_steps=3)
     for _ in range(3):
         scheduler.step()
-    with pytest.raises(ValueError, match="Tried to step 4 times. The specified number of total steps is 3"):
+    with pytest.raises(ValueError, match=r"Tried to step 4 times\. The specified number of total steps is 3"):
         scheduler.step()
 
     class NoMomentum(optim.SGD):
