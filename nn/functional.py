@@ -173,7 +173,8 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
                              f"got input shape {x.shape}")
         mean = x.value.mean(axis=axes)
         centered = x.value - mean.reshape(stat_shape)
-        var = np.mean(centered * centered, axis=axes)
+        scratch = centered * centered  # reused below as the output's storage: one array fewer per call
+        var = np.mean(scratch, axis=axes)
         if running_mean is not None:
             running_mean *= 1 - momentum
             running_mean += momentum * mean
@@ -185,32 +186,47 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
             raise ValueError("batch_norm: evaluation (training=False) needs running_mean and running_var")
         mean, var = running_mean, running_var
         centered = x.value - mean.reshape(stat_shape)
+        scratch = None
     inv_std = (1 / np.sqrt(var + eps)).astype(x.dtype, copy=False).reshape(stat_shape)
-    normalized = centered * inv_std
+    normalized = centered  # normalised in place: the centred values are not needed again
+    normalized *= inv_std
     value = normalized
     inputs = [x]
     if weight is not None:
         weight = as_tensor(weight)
-        value = value * weight.value.reshape(stat_shape)
+        value = np.multiply(normalized, weight.value.reshape(stat_shape), out=scratch)
         inputs.append(weight)
     if bias is not None:
         bias = as_tensor(bias)
-        value = value + bias.value.reshape(stat_shape)
+        if value is normalized:
+            value = normalized + bias.value.reshape(stat_shape)
+        else:
+            value += bias.value.reshape(stat_shape)
         inputs.append(bias)
     output = Tensor(value, inputs=tuple(inputs), op="batch_norm")
 
     def _backward():
+        # with a = weight / sqrt(var + eps) per channel, the formula above is
+        # dx = a * (g - mean(g) - xhat * mean(g * xhat)): the two means are the bias's and the
+        # weight's gradients divided by the count, so each is summed once
         g = output.grad
-        if weight is not None and weight.requires_grad:
-            weight.accumulate_grad(np.sum(g * normalized, axis=axes))
+        need_x = x.requires_grad
+        need_weight = weight is not None and weight.requires_grad
+        g_xhat = g * normalized if need_weight or (need_x and training) else None
+        g_xhat_sum = None if g_xhat is None else np.sum(g_xhat, axis=axes)
+        g_sum = np.sum(g, axis=axes) if (bias is not None and bias.requires_grad) or (need_x and training) else None
+        if need_weight:
+            weight.accumulate_grad(g_xhat_sum)
         if bias is not None and bias.requires_grad:
-            bias.accumulate_grad(np.sum(g, axis=axes))
-        if x.requires_grad:
-            d_normalized = g if weight is None else g * weight.value.reshape(stat_shape)
+            bias.accumulate_grad(g_sum)
+        if need_x:
+            a = inv_std if weight is None else inv_std * weight.value.reshape(stat_shape)
+            dx = g * a
             if training:
-                d_normalized = (d_normalized - np.mean(d_normalized, axis=axes, keepdims=True)
-                                - normalized * np.mean(d_normalized * normalized, axis=axes, keepdims=True))
-            x.accumulate_grad(d_normalized * inv_std)
+                np.multiply(normalized, -a * (g_xhat_sum / count).astype(x.dtype).reshape(stat_shape), out=g_xhat)
+                dx += g_xhat
+                dx -= a * (g_sum / count).astype(x.dtype).reshape(stat_shape)
+            x.accumulate_grad(dx)
 
     output._backward = _backward
     return output
