@@ -2,7 +2,6 @@
 window rule) and ``Upsample`` (nearest or bilinear). The arithmetic is in ``nn.functional``."""
 
 from nn import resampling_functions as R
-from nn.conv import _as_batch, _unbatch
 from nn.module import Module
 
 
@@ -19,8 +18,7 @@ class AdaptiveAvgPool2d(Module):
         self.output_size = output_size
 
     def forward(self, x):
-        x, unbatched = _as_batch(x, "AdaptiveAvgPool2d")
-        return _unbatch(R.adaptive_avg_pool2d(x, self.output_size), unbatched)
+        return R.adaptive_avg_pool2d(x, self.output_size)
 
     def extra_repr(self):
         return f"output_size={self.output_size}"
@@ -36,12 +34,7 @@ class AdaptiveMaxPool2d(Module):
         self.return_indices = return_indices
 
     def forward(self, x):
-        x, unbatched = _as_batch(x, "AdaptiveMaxPool2d")
-        y, indices = R.adaptive_max_pool2d(x, self.output_size, return_indices=True)
-        y = _unbatch(y, unbatched)
-        if not self.return_indices:
-            return y
-        return y, (indices[0] if unbatched else indices)
+        return R.adaptive_max_pool2d(x, self.output_size, return_indices=self.return_indices)
 
     def extra_repr(self):
         return f"output_size={self.output_size}"

@@ -18,13 +18,15 @@ import numbers
 
 import numpy as np
 
+from autograd.ops.shape import reshape
 from autograd.tensor import Tensor, as_tensor
 
 
 def _image_batch(input, function):
     x = as_tensor(input)
     if x.ndim != 4:
-        raise ValueError(f"{function}: expected input (N, C, H, W), got shape {x.shape}")
+        accepted = "(N, C, H, W)" if function == "interpolate" else "(N, C, H, W) or (C, H, W)"
+        raise ValueError(f"{function}: expected input {accepted}, got shape {x.shape}")
     return x
 
 
@@ -66,9 +68,23 @@ def _separable(x, rows, cols, op):
     return output
 
 
+def _unbatched(function, input, *args, **kwargs):
+    """``function`` on an unbatched (C, H, W) input, as a batch of one (None: the input is batched)."""
+    x = as_tensor(input)
+    if x.ndim != 3:
+        return None
+    result = function(reshape(x, (1, *x.shape)), *args, **kwargs)
+    if isinstance(result, tuple):
+        return reshape(result[0], result[0].shape[1:]), result[1][0]
+    return reshape(result, result.shape[1:])
+
+
 def adaptive_avg_pool2d(input, output_size):
-    """Mean over adaptive windows: x (N, C, H, W) -> (N, C, OH, OW) for any OH, OW (an int, a
-    pair, None keeps that axis). ``output_size=1`` is global average pooling."""
+    """Mean over adaptive windows: x (N, C, H, W) or (C, H, W) -> (N, C, OH, OW) for any OH, OW
+    (an int, a pair, None keeps that axis). ``output_size=1`` is global average pooling."""
+    unbatched = _unbatched(adaptive_avg_pool2d, input, output_size)
+    if unbatched is not None:
+        return unbatched
     x = _image_batch(input, "adaptive_avg_pool2d")
     (height, width), (oh, ow) = x.shape[2:], _output_size(output_size, x.shape[2:], "adaptive_avg_pool2d")
     if height % oh == 0 and width % ow == 0:
@@ -98,8 +114,12 @@ def _window_indices(in_size, out_size):
 
 
 def adaptive_max_pool2d(input, output_size, return_indices=False):
-    """Max over adaptive windows: x (N, C, H, W) -> (N, C, OH, OW). With ``return_indices``
-    also the (N, C, OH, OW) int64 flat index (row * W + column) of each maximum, as PyTorch."""
+    """Max over adaptive windows: x (N, C, H, W) or (C, H, W) -> (N, C, OH, OW). With
+    ``return_indices`` also the (N, C, OH, OW) int64 flat index (row * W + column) of each
+    maximum, as PyTorch."""
+    unbatched = _unbatched(adaptive_max_pool2d, input, output_size, return_indices)
+    if unbatched is not None:
+        return unbatched
     x = _image_batch(input, "adaptive_max_pool2d")
     (height, width), (oh, ow) = x.shape[2:], _output_size(output_size, x.shape[2:], "adaptive_max_pool2d")
     rows, cols = _window_indices(height, oh), _window_indices(width, ow)

@@ -54,6 +54,8 @@ def test_adaptive_layers_match_torch_batched_unbatched_float32(layer_args):
             assert_close(ours, theirs(torch.from_numpy(sample)).numpy(), f"{mine!r} vs torch", 1e-6, 1e-6)
         assert repr(mine) == repr(theirs), f"expected torch's repr {theirs!r}"
     _, indices = nn.AdaptiveMaxPool2d(layer_args, return_indices=True)(ag.Tensor(x[0]))
+    unbatched = F.adaptive_max_pool2d(ag.Tensor(x[0]), layer_args)
+    assert unbatched.shape[0] == 4 and unbatched.ndim == 3, "expected the functional form to take (C, H, W) too"
     expected = torch.nn.AdaptiveMaxPool2d(layer_args, return_indices=True)(torch.from_numpy(x[0]))[1]
     np.testing.assert_array_equal(indices, expected.numpy(), err_msg="expected unbatched indices as torch's")
 
@@ -102,7 +104,7 @@ def test_resampling_errors_name_the_function_and_value():
         F.interpolate(x, size=2, align_corners=True)
     with pytest.raises(ValueError, match="give exactly one of size and scale_factor"):
         F.interpolate(x)
-    with pytest.raises(ValueError, match=r"adaptive_avg_pool2d: expected input \(N, C, H, W\), got shape \(4, 4\)"):
+    with pytest.raises(ValueError, match=r"adaptive_avg_pool2d: expected input \(N, C, H, W\) or \(C, H, W\), got"):
         F.adaptive_avg_pool2d(np.zeros((4, 4)), 2)
     with pytest.raises(ValueError, match=r"AdaptiveMaxPool2d: output_size must hold positive ints .* got 0"):
         nn.AdaptiveMaxPool2d(0)
