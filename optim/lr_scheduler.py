@@ -11,9 +11,10 @@ A scheduler writes ``optimizer.param_groups[i]['lr']`` and records the starting 
 compute the next rate from the current one (recursively), so their numbers match PyTorch's
 to the last bit, and a rate changed by hand carries on from the new value.
 
-Here: ``StepLR``, ``ExponentialLR``, ``CosineAnnealingLR``; in ``optim/schedules.py`` (and
-importable from here): ``MultiStepLR``, ``LinearLR``, ``LambdaLR``, ``SequentialLR`` (e.g. a
-linear warm-up then a cosine), ``OneCycleLR`` and ``ReduceLROnPlateau``.
+Here: ``StepLR``, ``ExponentialLR``, ``CosineAnnealingLR``; importable from here too:
+``MultiStepLR``, ``LinearLR``, ``LambdaLR``, ``SequentialLR`` (e.g. a linear warm-up then a
+cosine) from ``optim/schedules.py``, ``OneCycleLR`` and ``ReduceLROnPlateau`` from
+``optim/cycle_schedules.py``.
 """
 
 import math
@@ -215,14 +216,8 @@ def _check_gamma(owner, gamma):
 
 
 # the further schedules are built on LRScheduler, so they are imported once it exists
-from optim.schedules import (  # noqa: E402
-    LambdaLR,
-    LinearLR,
-    MultiStepLR,
-    OneCycleLR,
-    ReduceLROnPlateau,
-    SequentialLR,
-)
+from optim.cycle_schedules import OneCycleLR, ReduceLROnPlateau  # noqa: E402
+from optim.schedules import LambdaLR, LinearLR, MultiStepLR, SequentialLR  # noqa: E402
 
 __all__ = [
     "CosineAnnealingLR", "ExponentialLR", "LRScheduler", "LambdaLR", "LinearLR", "MultiStepLR", "OneCycleLR",
