@@ -1,10 +1,12 @@
-"""The models and datasets the command line knows, and how to fit one to the other."""
+"""The models and datasets the command line knows, and how to fit one to the other (a student's
+own model comes through ``agrad.model_spec``)."""
 
 from dataclasses import dataclass
 
 import numpy as np
 
 import nn
+from agrad.model_spec import build_from_spec, is_model_spec
 from nn.data import Normalize, load_dataset
 
 
@@ -18,18 +20,28 @@ MODELS = {
     "lenet5": ModelSpec("LeNet-5: conv 5x5 -> 6, pool, conv 5x5 -> 16, pool, 120, 84, classes (28x28)", 28),
     "smallcnn": ModelSpec("a small CNN for 8x8 images (two 3x3 convs, ~14k parameters)", 8),
     "mlp": ModelSpec("an MLP with hidden layers of 128 and 64 units", None),
+    "resnet8": ModelSpec("ResNet-8 for CIFAR (He et al. 2016; global average pooling: any image size)", None),
+    "resnet20": ModelSpec("ResNet-20 for CIFAR (3 stages of 3 basic blocks, 16/32/64 channels, 0.27M)", None),
+    "vgg-small": ModelSpec("a small VGG: 3x3 conv-BN-ReLU 32-32-M-64-64-M-128-128-M, global pooling", None),
 }
 MODEL_NAMES = tuple(MODELS)
+# a student's own model (--model file.py:Class or module:factory): digits are enlarged to LeNet's 28x28
+USER_MODEL = ModelSpec("your own nn.Module", 28)
 
 
 def check_model_name(name):
+    if is_model_spec(name):
+        return USER_MODEL
     if name not in MODELS:
-        raise ValueError(f"unknown model {name!r}; known models: {', '.join(MODEL_NAMES)}")
+        raise ValueError(f"unknown model {name!r}; known models: {', '.join(MODEL_NAMES)}, or your own as "
+                         "path/to/file.py:ClassName or package.module:factory")
     return MODELS[name]
 
 
 def build_model(name, image_shape, num_classes):
     """A fresh model ``name`` for images ``image_shape`` = (C, H, W)."""
+    if is_model_spec(name):
+        return build_from_spec(name, image_shape, num_classes)
     spec = check_model_name(name)
     channels, height, width = image_shape
     if spec.image_size is not None and (height, width) != (spec.image_size, spec.image_size):
@@ -37,6 +49,10 @@ def build_model(name, image_shape, num_classes):
             f"model {name} expects {spec.image_size}x{spec.image_size} images, the dataset has "
             f"{height}x{width}; pick another model (known: {', '.join(MODEL_NAMES)})"
         )
+    if name in ("resnet8", "resnet20"):
+        return getattr(nn.models, name)(num_classes=num_classes, in_channels=channels)
+    if name == "vgg-small":
+        return nn.models.vgg_small(num_classes=num_classes, in_channels=channels)
     if name == "lenet5":
         return nn.LeNet5(num_classes=num_classes, in_channels=channels)
     if name == "smallcnn":

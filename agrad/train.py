@@ -22,13 +22,17 @@ import optim
 from agrad.checkpoint import load_checkpoint, save_checkpoint
 from agrad.evaluate import evaluate
 from agrad.files import write_json_atomically
+from agrad.model_spec import is_model_spec, normalize_spec, spec_short_name
 from agrad.plots import save_curves
 from agrad.registry import MODEL_NAMES, build_model, check_model_name, load_splits
+from agrad.train_options import SCHEDULERS, augmentation, check_schedule, make_scheduler
 from nn.data import DataLoader
 
 OPTIMIZERS = {"sgd": optim.SGD, "adam": optim.Adam, "adamw": optim.AdamW, "rmsprop": optim.RMSprop}
 # settings a resumed run must share with the run it continues
 RESUME_KEYS = ("model", "dataset", "batch_size", "optimizer", "lr", "momentum", "weight_decay", "seed")
+# later options, with the value a checkpoint written before them implies
+RESUME_DEFAULTS = {"scheduler": "none", "warmup_epochs": 0, "augment": False, "grad_clip": None}
 
 
 def make_optimizer(name, parameters, lr, momentum=0.0, weight_decay=0.0):
@@ -45,6 +49,10 @@ def train(config, progress=True, log=print):
     per-epoch history. Raises ValueError / FileNotFoundError for bad settings or missing data."""
     out = Path(config["out"])
     check_model_name(config["model"])
+    config = {**RESUME_DEFAULTS, **config}
+    if is_model_spec(config["model"]):  # recorded with an absolute path: eval and resume find it anywhere
+        config["model"] = normalize_spec(config["model"])
+    check_schedule(config["scheduler"], config["warmup_epochs"], config["epochs"])
     train_set, test_set, normalization = load_splits(
         config["model"], config["dataset"], config["data_dir"], config["download"]
     )
@@ -57,18 +65,25 @@ def train(config, progress=True, log=print):
     loss_fn = nn.CrossEntropyLoss()
     loader = DataLoader(train_set, batch_size=config["batch_size"], shuffle=True, seed=config["seed"])
     test_loader = DataLoader(test_set, batch_size=512)
+    if config["augment"]:
+        loader.transform = augmentation(train_set, config["dataset"])
+    scheduler, per_batch = make_scheduler(optimizer, config["scheduler"], config["warmup_epochs"], config["epochs"],
+                                          len(loader))
 
     out.mkdir(parents=True, exist_ok=True)
     history, best_accuracy, start_epoch = [], -1.0, 0
     if config["resume"]:
-        start_epoch, best_accuracy, history = _restore(out, config, model, optimizer)
+        start_epoch, best_accuracy, history = _restore(out, config, model, optimizer, scheduler)
         log(f"resuming {out / 'last.npz'} after epoch {start_epoch}")
     loader.epoch = start_epoch
 
     for epoch in range(start_epoch, config["epochs"]):
         started = time.perf_counter()
         train_loss, train_accuracy = train_one_epoch(model, loader, loss_fn, optimizer,
-                                                      f"epoch {epoch + 1}/{config['epochs']}", progress)
+                                                      f"epoch {epoch + 1}/{config['epochs']}", progress,
+                                                      scheduler if per_batch else None, config["grad_clip"])
+        if scheduler is not None and not per_batch:
+            scheduler.step()
         seconds = time.perf_counter() - started
         test_loss, test_accuracy, _, _ = evaluate(model, test_loader)
         history.append({
@@ -80,14 +95,18 @@ def train(config, progress=True, log=print):
         write_json_atomically(out / "metrics.json", {"config": config, "epochs": history})
         if test_accuracy > best_accuracy:
             best_accuracy = test_accuracy
-            save_checkpoint(out / "best.npz", model, optimizer, epoch + 1, best_accuracy, config)
-        save_checkpoint(out / "last.npz", model, optimizer, epoch + 1, best_accuracy, config)
+            save_checkpoint(out / "best.npz", model, optimizer, epoch + 1, best_accuracy, config, scheduler)
+        save_checkpoint(out / "last.npz", model, optimizer, epoch + 1, best_accuracy, config, scheduler)
         save_curves(history, out / "curves.png")
     return history
 
 
-def train_one_epoch(model, loader, loss_fn, optimizer, description="", progress=False):
-    """One pass over ``loader`` in train mode; returns (mean loss, accuracy) over its samples."""
+def train_one_epoch(model, loader, loss_fn, optimizer, description="", progress=False, batch_scheduler=None,
+                    grad_clip=None):
+    """One pass over ``loader`` in train mode; returns (mean loss, accuracy) over its samples.
+
+    ``grad_clip``: clip the gradients' joint 2-norm to it before each step; ``batch_scheduler``:
+    a learning-rate scheduler stepped after every batch (OneCycleLR)."""
     model.train()
     total_loss, correct, seen = 0.0, 0, 0
     batches = tqdm(loader, desc=description, disable=not progress, leave=False, unit="batch")
@@ -96,7 +115,11 @@ def train_one_epoch(model, loader, loss_fn, optimizer, description="", progress=
         loss = loss_fn(logits, y)
         optimizer.zero_grad()
         loss.backward()
+        if grad_clip is not None:
+            nn.utils.clip_grad_norm_(model.parameters(), grad_clip)
         optimizer.step()
+        if batch_scheduler is not None:
+            batch_scheduler.step()
         total_loss += loss.item() * len(y)
         correct += int((logits.value.argmax(axis=1) == y).sum())
         seen += len(y)
@@ -107,18 +130,23 @@ def train_one_epoch(model, loader, loss_fn, optimizer, description="", progress=
     return total_loss / seen, correct / seen
 
 
-def _restore(out, config, model, optimizer):
+def _restore(out, config, model, optimizer, scheduler=None):
     checkpoint_path = out / "last.npz"
     if not checkpoint_path.exists():
         raise FileNotFoundError(f"--resume: no checkpoint {checkpoint_path} (train without --resume first)")
     checkpoint = load_checkpoint(checkpoint_path)
     saved = checkpoint["config"]
     different = [k for k in RESUME_KEYS if saved.get(k) != config.get(k)]
+    different += [k for k, default in RESUME_DEFAULTS.items() if saved.get(k, default) != config.get(k, default)]
+    if config.get("scheduler", "none") != "none" and saved.get("epochs") != config.get("epochs"):
+        different.append("epochs")  # the schedule is laid out over the run's epochs
     if different:
-        changes = ", ".join(f"{k}: {saved.get(k)!r} -> {config.get(k)!r}" for k in different)
+        changes = ", ".join(f"{k}: {saved.get(k, RESUME_DEFAULTS.get(k))!r} -> {config.get(k)!r}" for k in different)
         raise ValueError(f"--resume: {checkpoint_path} was trained with other settings ({changes})")
     model.load_state_dict(checkpoint["model_state"])
     optimizer.load_state_dict(checkpoint["optimizer_state"])
+    if scheduler is not None:
+        scheduler.load_state_dict(checkpoint["scheduler_state"])
     np.random.set_state(checkpoint["rng_state"])
     history = []
     metrics_path = out / "metrics.json"
@@ -129,7 +157,8 @@ def _restore(out, config, model, optimizer):
 
 def register(subcommands):
     parser = subcommands.add_parser("train", help="train a model (default: LeNet-5 on the bundled digits)")
-    parser.add_argument("--model", default="lenet5", help=f"one of {', '.join(MODEL_NAMES)} (default lenet5)")
+    parser.add_argument("--model", default="lenet5", help=f"one of {', '.join(MODEL_NAMES)} (default lenet5), or your "
+                        "own nn.Module: path/to/file.py:ClassName or package.module:factory")
     parser.add_argument("--dataset", default="digits", help="digits, mnist, fashion-mnist or cifar10 (default digits)")
     parser.add_argument("--data-dir", default="data", help="where MNIST/Fashion-MNIST/CIFAR-10 files are")
     parser.add_argument("--download", action="store_true", help="fetch missing dataset files")
@@ -140,6 +169,11 @@ def register(subcommands):
     parser.add_argument("--momentum", type=float, default=0.9, help="for sgd and rmsprop")
     parser.add_argument("--weight-decay", type=float, default=0.0)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--scheduler", choices=SCHEDULERS, default="none",
+                        help="learning-rate schedule: step (x0.1 at 50%% and 75%%), cosine, onecycle (per batch)")
+    parser.add_argument("--warmup-epochs", type=int, default=0, help="linear warm-up from 0.1 x lr (not onecycle)")
+    parser.add_argument("--grad-clip", type=float, default=None, help="clip the gradients' 2-norm to this")
+    parser.add_argument("--augment", action="store_true", help="random crops and flips (32x32 datasets)")
     parser.add_argument("--out", default=None, help="run directory (default runs/MODEL-DATASET)")
     parser.add_argument("--resume", action="store_true", help="continue from OUT/last.npz")
     parser.add_argument("--no-progress", action="store_true", help="no progress bars")
@@ -151,7 +185,9 @@ def run(args):
         "model": args.model, "dataset": args.dataset, "data_dir": args.data_dir, "download": args.download,
         "epochs": args.epochs, "batch_size": args.batch_size, "optimizer": args.optimizer, "lr": args.lr,
         "momentum": args.momentum, "weight_decay": args.weight_decay, "seed": args.seed,
-        "out": args.out or f"runs/{args.model}-{args.dataset}", "resume": args.resume,
+        "out": args.out or f"runs/{_run_name(args.model)}-{args.dataset}", "resume": args.resume,
+        "scheduler": args.scheduler, "warmup_epochs": args.warmup_epochs, "grad_clip": args.grad_clip,
+        "augment": args.augment,
     }
     ag.keep_freed_memory()  # a training process: the memory one step frees serves the next
     try:
@@ -168,3 +204,7 @@ def run(args):
         per_epoch = np.mean([row["seconds"] for row in history])
         print(f"best test accuracy {best:.4f}; {per_epoch:.2f} s per epoch; outputs in {config['out']}")
     return 0
+
+
+def _run_name(model):
+    return spec_short_name(model) if is_model_spec(model) else model

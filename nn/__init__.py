@@ -11,23 +11,39 @@ for the same layer layout::
     torch_model.load_state_dict({k: torch.from_numpy(v) for k, v in model.state_dict().items()})
 """
 
-from nn import data, functional, init
-from nn.activation import ReLU, Sigmoid, Tanh
-from nn.container import Sequential
+from nn import data, functional, init, models, utils
+from nn.activation import (
+    ELU,
+    GELU,
+    Hardtanh,
+    LeakyReLU,
+    LogSoftmax,
+    ReLU,
+    Sigmoid,
+    SiLU,
+    Softmax,
+    Softplus,
+    Tanh,
+)
+from nn.container import ModuleDict, ModuleList, Sequential
 from nn.conv import AvgPool2d, Conv2d, MaxPool2d
-from nn.dropout import Dropout
+from nn.conv_transpose import ConvTranspose2d
+from nn.dropout import Dropout, Dropout2d
 from nn.linear import Linear
 from nn.loss import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, MSELoss, NLLLoss
 from nn.models import MLP, LeNet5, SmallCNN
 from nn.module import IncompatibleKeys, LoadStateDictError, Module
-from nn.normalization import BatchNorm1d, BatchNorm2d
+from nn.normalization import BatchNorm1d, BatchNorm2d, GroupNorm, LayerNorm
 from nn.parameter import Parameter
+from nn.resampling import AdaptiveAvgPool2d, AdaptiveMaxPool2d, Upsample
 from nn.serialization import load, save
 from nn.shape import Flatten, Identity
 
 __all__ = [
-    "MLP", "AvgPool2d", "BCELoss", "BCEWithLogitsLoss", "BatchNorm1d", "BatchNorm2d", "Conv2d",
-    "CrossEntropyLoss", "Dropout", "Flatten", "Identity", "IncompatibleKeys", "LeNet5", "Linear",
-    "LoadStateDictError", "MSELoss", "MaxPool2d", "Module", "NLLLoss", "Parameter", "ReLU", "Sequential",
-    "Sigmoid", "SmallCNN", "Tanh", "data", "functional", "init", "load", "save",
+    "ELU", "GELU", "MLP", "AdaptiveAvgPool2d", "AdaptiveMaxPool2d", "AvgPool2d", "BCELoss", "BCEWithLogitsLoss",
+    "BatchNorm1d", "BatchNorm2d", "Conv2d", "ConvTranspose2d", "CrossEntropyLoss", "Dropout", "Dropout2d",
+    "Flatten", "GroupNorm", "Hardtanh", "Identity", "IncompatibleKeys", "LayerNorm", "LeNet5", "LeakyReLU",
+    "Linear", "LoadStateDictError", "LogSoftmax", "MSELoss", "MaxPool2d", "Module", "ModuleDict", "ModuleList",
+    "NLLLoss", "Parameter", "ReLU", "Sequential", "SiLU", "Sigmoid", "SmallCNN", "Softmax", "Softplus", "Tanh",
+    "Upsample", "data", "functional", "init", "load", "models", "save", "utils",
 ]

@@ -1,4 +1,5 @@
-"""``nn.Dropout``: inverted dropout while training, the identity in eval mode."""
+"""``nn.Dropout`` and ``nn.Dropout2d``: inverted dropout (of elements, of whole channels) while
+training, the identity in eval mode."""
 
 from nn import functional as F
 from nn.module import Module
@@ -17,6 +18,23 @@ class Dropout(Module):
 
     def forward(self, x):
         return F.dropout(x, self.p, self.training)
+
+    def extra_repr(self):
+        return f"p={self.p}, inplace={self.inplace}"
+
+
+class Dropout2d(Module):
+    """Zero whole channels x[n, c] with probability ``p`` (scaling the rest by 1/(1-p)) while
+    ``training``; the identity after ``eval()``. x: (N, C, H, W) (or (N, C, L), as PyTorch)."""
+
+    def __init__(self, p=0.5, inplace=False):
+        super().__init__()
+        F.check_dropout_probability(p)
+        self.p = p
+        self.inplace = inplace
+
+    def forward(self, x):
+        return F.dropout2d(x, self.p, self.training)
 
     def extra_repr(self):
         return f"p={self.p}, inplace={self.inplace}"

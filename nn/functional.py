@@ -5,6 +5,8 @@ is one graph node rather than a chain of small ones (fewer passes over memory, a
 formulas in one place). Convolution and pooling are autograd's own ops, re-exported here.
 """
 
+import warnings
+
 import numpy as np
 
 from autograd.ops.conv import conv2d, conv_transpose2d
@@ -14,6 +16,7 @@ from autograd.ops.pool import avg_pool2d, max_pool2d
 from autograd.ops.reduce import log_softmax as _log_softmax
 from autograd.ops.reduce import softmax as _softmax
 from autograd.tensor import Tensor, as_tensor
+from nn.activation_functions import elu, gelu, hardtanh, leaky_relu, silu, softplus
 from nn.loss_functions import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
@@ -21,13 +24,16 @@ from nn.loss_functions import (
     mse_loss,
     nll_loss,
 )
+from nn.normalization_functions import group_norm, layer_norm
+from nn.resampling_functions import adaptive_avg_pool2d, adaptive_max_pool2d, interpolate
 
 __all__ = [
-    "avg_pool2d", "batch_norm", "binary_cross_entropy", "binary_cross_entropy_with_logits", "conv2d",
-    "conv_transpose2d", "cross_entropy", "dropout", "fold", "linear", "log_softmax", "max_pool2d", "mse_loss",
-    "nll_loss", "relu", "sigmoid", "softmax", "tanh", "unfold",
+    "adaptive_avg_pool2d", "adaptive_max_pool2d", "avg_pool2d", "batch_norm", "binary_cross_entropy",
+    "binary_cross_entropy_with_logits", "conv2d", "conv_transpose2d", "cross_entropy", "dropout", "dropout2d",
+    "elu", "fold", "gelu", "group_norm", "hardtanh", "interpolate", "layer_norm", "leaky_relu", "linear",
+    "log_softmax", "max_pool2d", "mse_loss", "nll_loss", "relu", "sigmoid", "silu", "softmax", "softplus", "tanh",
+    "unfold",
 ]
-
 
 
 def linear(input, weight, bias=None):
@@ -105,6 +111,31 @@ def dropout(input, p=0.5, training=True, inplace=False):
     return output
 
 
+def dropout2d(input, p=0.5, training=True, inplace=False):
+    """Channel dropout: each whole feature map x[n, c] is zeroed with probability p and the
+    others scaled by 1/(1-p). input: (N, C, H, W); a 3-d input is taken as (N, C, L), with a
+    warning, as PyTorch does. Draws come from NumPy's global generator, as ``dropout``'s."""
+    check_dropout_probability(p)
+    x = as_tensor(input)
+    if x.ndim not in (3, 4):
+        raise ValueError(f"dropout2d: expected input (N, C, H, W) or (N, C, L), got shape {x.shape}")
+    if not training or p == 0:
+        return x
+    if x.ndim == 3:
+        warnings.warn("dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D dropout "
+                      "behavior is desired - input is interpreted as shape (N, C, L)", UserWarning, stacklevel=2)
+    keep = np.random.random_sample(x.shape[:2]) >= p
+    scale = x.dtype.type(0.0 if p == 1 else 1.0 / (1.0 - p))
+    mask = np.where(keep, scale, x.dtype.type(0)).reshape(x.shape[:2] + (1,) * (x.ndim - 2))
+    output = Tensor(x.value * mask, inputs=(x,), op="dropout2d")
+
+    def _backward():
+        x.accumulate_grad(output.grad * mask)
+
+    output._backward = _backward
+    return output
+
+
 def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1,
                eps=1e-5):
     """Batch normalisation over every axis but the channel axis 1.
@@ -129,7 +160,8 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
                              f"got input shape {x.shape}")
         mean = x.value.mean(axis=axes)
         centered = x.value - mean.reshape(stat_shape)
-        var = np.mean(centered * centered, axis=axes)
+        scratch = centered * centered  # reused below as the output's storage: one array fewer per call
+        var = np.mean(scratch, axis=axes)
         if running_mean is not None:
             running_mean *= 1 - momentum
             running_mean += momentum * mean
@@ -141,32 +173,47 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
             raise ValueError("batch_norm: evaluation (training=False) needs running_mean and running_var")
         mean, var = running_mean, running_var
         centered = x.value - mean.reshape(stat_shape)
+        scratch = None
     inv_std = (1 / np.sqrt(var + eps)).astype(x.dtype, copy=False).reshape(stat_shape)
-    normalized = centered * inv_std
+    normalized = centered  # normalised in place: the centred values are not needed again
+    normalized *= inv_std
     value = normalized
     inputs = [x]
     if weight is not None:
         weight = as_tensor(weight)
-        value = value * weight.value.reshape(stat_shape)
+        value = np.multiply(normalized, weight.value.reshape(stat_shape), out=scratch)
         inputs.append(weight)
     if bias is not None:
         bias = as_tensor(bias)
-        value = value + bias.value.reshape(stat_shape)
+        if value is normalized:
+            value = normalized + bias.value.reshape(stat_shape)
+        else:
+            value += bias.value.reshape(stat_shape)
         inputs.append(bias)
     output = Tensor(value, inputs=tuple(inputs), op="batch_norm")
 
     def _backward():
+        # with a = weight / sqrt(var + eps) per channel, the formula above is
+        # dx = a * (g - mean(g) - xhat * mean(g * xhat)): the two means are the bias's and the
+        # weight's gradients divided by the count, so each is summed once
         g = output.grad
-        if weight is not None and weight.requires_grad:
-            weight.accumulate_grad(np.sum(g * normalized, axis=axes))
+        need_x = x.requires_grad
+        need_weight = weight is not None and weight.requires_grad
+        g_xhat = g * normalized if need_weight or (need_x and training) else None
+        g_xhat_sum = None if g_xhat is None else np.sum(g_xhat, axis=axes)
+        g_sum = np.sum(g, axis=axes) if (bias is not None and bias.requires_grad) or (need_x and training) else None
+        if need_weight:
+            weight.accumulate_grad(g_xhat_sum)
         if bias is not None and bias.requires_grad:
-            bias.accumulate_grad(np.sum(g, axis=axes))
-        if x.requires_grad:
-            d_normalized = g if weight is None else g * weight.value.reshape(stat_shape)
+            bias.accumulate_grad(g_sum)
+        if need_x:
+            a = inv_std if weight is None else inv_std * weight.value.reshape(stat_shape)
+            dx = g * a
             if training:
-                d_normalized = (d_normalized - np.mean(d_normalized, axis=axes, keepdims=True)
-                                - normalized * np.mean(d_normalized * normalized, axis=axes, keepdims=True))
-            x.accumulate_grad(d_normalized * inv_std)
+                np.multiply(normalized, -a * (g_xhat_sum / count).astype(x.dtype).reshape(stat_shape), out=g_xhat)
+                dx += g_xhat
+                dx -= a * (g_sum / count).astype(x.dtype).reshape(stat_shape)
+            x.accumulate_grad(dx)
 
     output._backward = _backward
     return output

@@ -11,6 +11,7 @@ import numpy as np
 from scipy import special
 
 from autograd.tensor import Tensor, as_tensor, constant
+from nn.soft_cross_entropy import is_probability_target, soft_cross_entropy
 
 _REDUCTIONS = ("mean", "sum", "none")
 
@@ -117,7 +118,8 @@ def _class_targets(op, x, target, ignore_index):
         raise ValueError(f"{op}: input needs a class axis, got a 0-d input")
     values = target.value if isinstance(target, Tensor) else np.asarray(target)
     if values.dtype.kind not in "iu":
-        hint = " (class probabilities are not supported: pass class indices)" if values.dtype.kind == "f" else ""
+        hint = (f" (or, for class probabilities, a float target of the input's shape {x.shape}, got "
+                f"{values.shape})" if values.dtype.kind == "f" and op == "cross_entropy" else "")
         raise ValueError(f"{op}: target must hold integer class indices, got dtype {values.dtype}{hint}")
     expected = () if x.ndim == 1 else (x.shape[0], *x.shape[2:])
     if values.shape != expected:
@@ -149,7 +151,8 @@ def _per_class(values, class_axis, ndim):
 
 
 def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0):
-    """Cross-entropy of logits against class indices: -log softmax(x)[y].
+    """Cross-entropy of logits against class indices: -log softmax(x)[y] (or against class
+    probabilities: a float ``target`` of the input's shape, see ``nn.soft_cross_entropy``).
 
     input: (N, C), (N, C, *d) or (C,); target: integers (N,), (N, *d) or () (array or Tensor).
     weight: optional (C,) class weights; targets equal to ``ignore_index`` count for nothing.
@@ -163,6 +166,10 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
     if not 0 <= label_smoothing <= 1:
         raise ValueError(f"{op}: label_smoothing must be in [0, 1], got {label_smoothing!r}")
     x = as_tensor(input)
+    if is_probability_target(x, target):
+        class_weight = _class_weights(weight, x.shape[0 if x.ndim == 1 else 1], x, op)
+        return soft_cross_entropy(x, target, class_weight, ignore_index, reduction, label_smoothing, _reduce,
+                                  _upstream)
     labels, keep = _class_targets(op, x, target, ignore_index)
     axis = 0 if x.ndim == 1 else 1
     classes = x.shape[axis]

@@ -202,9 +202,16 @@ class Module:
 
     def apply(self, fn):
         """Call ``fn(module)`` on every descendant, then on this module (PyTorch's order)."""
-        for child in self.children():
-            child.apply(fn)
-        fn(self)
+        # an explicit stack instead of recursion: each module is called after all its children
+        stack = [(self, iter(list(self.children())))]
+        while stack:
+            module, pending = stack[-1]
+            child = next(pending, None)
+            if child is None:
+                stack.pop()
+                fn(module)
+            else:
+                stack.append((child, iter(list(child.children()))))
         return self
 
     # -- modes and gradients -------------------------------------------------------------

@@ -1,9 +1,11 @@
-"""Batch normalisation layers: ``BatchNorm1d`` and ``BatchNorm2d`` (PyTorch's semantics)."""
+"""Normalisation layers: ``BatchNorm1d``, ``BatchNorm2d``, ``LayerNorm`` and ``GroupNorm`` (PyTorch's
+semantics, parameters and state_dict keys)."""
 
 import numpy as np
 
 from autograd.tensor import Tensor
 from nn import functional as F
+from nn import normalization_functions as NF
 from nn.linear import check_size
 from nn.module import Module, cast_input
 from nn.parameter import Parameter
@@ -89,3 +91,79 @@ class BatchNorm2d(_BatchNorm):
     """Batch norm for images x: (N, C, H, W), statistics over N, H, W per channel C."""
 
     _expected_ndim = (4,)
+
+
+class LayerNorm(Module):
+    """Layer normalisation (Ba et al., 2016), PyTorch's ``nn.LayerNorm``.
+
+    x: (*, *normalized_shape) -> same shape, each sample normalised over its last
+    ``len(normalized_shape)`` axes. ``elementwise_affine`` adds ``weight`` (ones) and ``bias``
+    (zeros) of shape normalized_shape (``bias=False`` drops the bias). state_dict keys: weight, bias.
+    """
+
+    def __init__(self, normalized_shape, eps=1e-5, elementwise_affine=True, bias=True, dtype=None):
+        super().__init__()
+        if isinstance(normalized_shape, (int, np.integer)):
+            normalized_shape = (normalized_shape,)
+        self.normalized_shape = tuple(check_size(n, "normalized_shape", "LayerNorm") for n in normalized_shape)
+        self.eps = eps
+        self.elementwise_affine = elementwise_affine
+        dtype = np.dtype(np.float32 if dtype is None else dtype)
+        if elementwise_affine:
+            self.weight = Parameter(np.ones(self.normalized_shape, dtype))
+            if bias:
+                self.bias = Parameter(np.zeros(self.normalized_shape, dtype))
+            else:
+                self.register_parameter("bias", None)
+        else:
+            self.register_parameter("weight", None)
+            self.register_parameter("bias", None)
+
+    def forward(self, x):
+        return NF.layer_norm(_like_weight(x, self.weight), self.normalized_shape, self.weight, self.bias, self.eps)
+
+    def extra_repr(self):
+        return f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}"
+
+
+class GroupNorm(Module):
+    """Group normalisation (Wu and He, 2018), PyTorch's ``nn.GroupNorm``.
+
+    x: (N, num_channels, *) -> same shape; the channels are split into ``num_groups`` groups,
+    each normalised per sample. ``affine`` adds per-channel ``weight`` (ones) and ``bias`` (zeros).
+    """
+
+    def __init__(self, num_groups, num_channels, eps=1e-5, affine=True, dtype=None):
+        super().__init__()
+        self.num_groups = check_size(num_groups, "num_groups", "GroupNorm")
+        self.num_channels = check_size(num_channels, "num_channels", "GroupNorm")
+        if self.num_groups == 0 or self.num_channels % self.num_groups:
+            raise ValueError(f"GroupNorm: num_channels ({num_channels}) must be divisible by num_groups "
+                             f"({num_groups})")
+        self.eps = eps
+        self.affine = affine
+        dtype = np.dtype(np.float32 if dtype is None else dtype)
+        if affine:
+            self.weight = Parameter(np.ones(self.num_channels, dtype))
+            self.bias = Parameter(np.zeros(self.num_channels, dtype))
+        else:
+            self.register_parameter("weight", None)
+            self.register_parameter("bias", None)
+
+    def forward(self, x):
+        x = _like_weight(x, self.weight)
+        if x.ndim < 2 or x.shape[1] != self.num_channels:
+            raise ValueError(f"GroupNorm: expected input (N, {self.num_channels}, *), got shape {x.shape}")
+        return NF.group_norm(x, self.num_groups, self.weight, self.bias, self.eps)
+
+    def extra_repr(self):
+        return f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}"
+
+
+def _like_weight(x, weight):
+    """x cast to the weight's dtype (a float32 layer computes in float32); without a weight,
+    x as it is (a non-floating input becomes float32)."""
+    if weight is not None:
+        return cast_input(x, weight.dtype)
+    x = x if isinstance(x, Tensor) else cast_input(x, np.asarray(x).dtype)
+    return x if x.dtype.kind == "f" else cast_input(x, np.float32)

@@ -10,6 +10,11 @@ A scheduler writes ``optimizer.param_groups[i]['lr']`` and records the starting 
 ``'initial_lr'`` in each group. Like PyTorch's, StepLR, ExponentialLR and CosineAnnealingLR
 compute the next rate from the current one (recursively), so their numbers match PyTorch's
 to the last bit, and a rate changed by hand carries on from the new value.
+
+Here: ``StepLR``, ``ExponentialLR``, ``CosineAnnealingLR``; importable from here too:
+``MultiStepLR``, ``LinearLR``, ``LambdaLR``, ``SequentialLR`` (e.g. a linear warm-up then a
+cosine) from ``optim/schedules.py``, ``OneCycleLR`` and ``ReduceLROnPlateau`` from
+``optim/cycle_schedules.py``.
 """
 
 import math
@@ -43,6 +48,10 @@ class LRScheduler:
                     )
         self.base_lrs = [group["initial_lr"] for group in optimizer.param_groups]
         self.last_epoch = int(last_epoch)
+        self._initial_step()
+
+    def _initial_step(self):
+        """The constructor's step (``get_lr`` sees ``_is_initial``: the rate is the starting one)."""
         self._step_count = 0
         self._is_initial = True
         try:
@@ -60,6 +69,16 @@ class LRScheduler:
         self._step_count += 1
         self.last_epoch += 1
         for group, lr in zip(self.optimizer.param_groups, self.get_lr()):
+            group["lr"] = lr
+        self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
+
+    def _jump_to(self, epoch):
+        """Set epoch ``epoch`` directly (PyTorch's deprecated ``step(epoch)``, which SequentialLR uses
+        at a milestone): the closed form of the schedule where there is one, else ``get_lr``."""
+        self.last_epoch = epoch
+        closed_form = getattr(self, "_get_closed_form_lr", None)
+        lrs = closed_form() if closed_form is not None else self.get_lr()
+        for group, lr in zip(self.optimizer.param_groups, lrs):
             group["lr"] = lr
         self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
 
@@ -112,6 +131,9 @@ class StepLR(LRScheduler):
             return [group["lr"] for group in groups]
         return [group["lr"] * self.gamma for group in groups]
 
+    def _get_closed_form_lr(self):
+        return [base_lr * self.gamma ** (self.last_epoch // self.step_size) for base_lr in self.base_lrs]
+
 
 class ExponentialLR(LRScheduler):
     """Multiply the learning rate by ``gamma`` every epoch::
@@ -133,6 +155,9 @@ class ExponentialLR(LRScheduler):
         if self._is_initial:
             return [group["lr"] for group in self.optimizer.param_groups]
         return [group["lr"] * self.gamma for group in self.optimizer.param_groups]
+
+    def _get_closed_form_lr(self):
+        return [base_lr * self.gamma ** self.last_epoch for base_lr in self.base_lrs]
 
 
 class CosineAnnealingLR(LRScheduler):
@@ -178,9 +203,23 @@ class CosineAnnealingLR(LRScheduler):
             for group in groups
         ]
 
+    def _get_closed_form_lr(self):
+        return [self.eta_min + (base_lr - self.eta_min) * (1 + math.cos(math.pi * self.last_epoch / self.T_max)) / 2
+                for base_lr in self.base_lrs]
+
 
 def _check_gamma(owner, gamma):
     if isinstance(gamma, bool) or not isinstance(gamma, numbers.Real):
         raise TypeError(f"{owner}: gamma must be a real number, got {gamma!r}")
     if not gamma >= 0:
         raise ValueError(f"{owner}: Invalid gamma: gamma={gamma!r} (expected gamma >= 0)")
+
+
+# the further schedules are built on LRScheduler, so they are imported once it exists
+from optim.cycle_schedules import OneCycleLR, ReduceLROnPlateau  # noqa: E402
+from optim.schedules import LambdaLR, LinearLR, MultiStepLR, SequentialLR  # noqa: E402
+
+__all__ = [
+    "CosineAnnealingLR", "ExponentialLR", "LRScheduler", "LambdaLR", "LinearLR", "MultiStepLR", "OneCycleLR",
+    "ReduceLROnPlateau", "SequentialLR", "StepLR",
+]

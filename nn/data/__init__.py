@@ -7,6 +7,7 @@
 Everything here uses only NumPy, the standard library and autograd (scikit-learn for digits).
 """
 
+from nn.data import transforms
 from nn.data.cifar import CIFAR10, read_cifar_batch
 from nn.data.dataset import Dataset, ImageDataset, Normalize, TensorDataset
 from nn.data.digits import Digits
@@ -17,5 +18,5 @@ from nn.data.registry import DATASET_NAMES, load_dataset
 
 __all__ = [
     "CIFAR10", "DATASET_NAMES", "MNIST", "DataLoader", "Dataset", "Digits", "DownloadError", "FashionMNIST",
-    "ImageDataset", "Normalize", "TensorDataset", "load_dataset", "read_cifar_batch", "read_idx",
+    "ImageDataset", "Normalize", "TensorDataset", "load_dataset", "read_cifar_batch", "read_idx", "transforms",
 ]

@@ -5,6 +5,7 @@ import operator
 import numpy as np
 
 from autograd.tensor import Tensor
+from nn.data.transforms import apply_transform
 
 
 class DataLoader:
@@ -26,12 +27,17 @@ class DataLoader:
     same seed gives the same sequence of orders on every run, and a run resumed at epoch ``k`` can
     set ``loader.epoch = k`` to continue it. ``seed=None`` draws a fresh seed.
 
+    Transforms: ``transform`` (e.g. ``nn.data.transforms.Compose([RandomCrop(32, padding=4),
+    RandomHorizontalFlip()])``) is applied to each batch's inputs as a float32 array; random
+    transforms draw from the epoch's generator after the shuffle, so augmentation is as
+    reproducible as the order, and resuming at epoch ``k`` repeats epoch ``k``'s crops and flips.
+
     Batching: an array-backed dataset (one with ``get_batch(indices)``, like ``TensorDataset`` and
     the built-in datasets) is gathered with one fancy index per batch; any other dataset falls back
     to ``dataset[i]`` per sample, stacked with ``np.stack``.
     """
 
-    def __init__(self, dataset, batch_size=1, shuffle=False, drop_last=False, seed=None):
+    def __init__(self, dataset, batch_size=1, shuffle=False, drop_last=False, seed=None, transform=None):
         if not (hasattr(dataset, "__len__") and hasattr(dataset, "__getitem__")):
             raise TypeError(f"DataLoader: dataset must have __len__ and __getitem__, got {type(dataset).__name__}")
         if isinstance(batch_size, bool):
@@ -46,7 +52,10 @@ class DataLoader:
             seed = int(np.random.SeedSequence().entropy)
         elif isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
             raise ValueError(f"DataLoader: seed must be a non-negative integer or None, got {seed!r}")
+        if transform is not None and not callable(transform):
+            raise TypeError(f"DataLoader: transform must be callable, got {type(transform).__name__}")
         self.dataset = dataset
+        self.transform = transform
         self.batch_size = batch_size
         self.shuffle = bool(shuffle)
         self.drop_last = bool(drop_last)
@@ -59,21 +68,36 @@ class DataLoader:
             return count // self.batch_size
         return -(-count // self.batch_size)
 
-    def epoch_order(self, epoch):
+    def epoch_generator(self, epoch):
+        """The NumPy ``Generator`` of epoch ``epoch``, seeded by (seed, epoch): it draws the
+        shuffled order first, then the random transforms' numbers batch after batch."""
+        return np.random.default_rng([self.seed, epoch])
+
+    def epoch_order(self, epoch, generator=None):
         """The sample indices of epoch ``epoch``, in visiting order (int64 array)."""
         count = len(self.dataset)
         if not self.shuffle:
             return np.arange(count, dtype=np.int64)
-        return np.random.default_rng([self.seed, epoch]).permutation(count)
+        return (self.epoch_generator(epoch) if generator is None else generator).permutation(count)
 
     def __iter__(self):
-        order = self.epoch_order(self.epoch)
+        generator = self.epoch_generator(self.epoch)
+        order = self.epoch_order(self.epoch, generator)
         self.epoch += 1
         get_batch = getattr(self.dataset, "get_batch", None)
         for batch_number in range(len(self)):
             indices = order[batch_number * self.batch_size : (batch_number + 1) * self.batch_size]
             fields = get_batch(indices) if get_batch is not None else _stack_samples(self.dataset, indices)
+            if self.transform is not None:
+                fields = self._transformed(fields, generator)
             yield _as_model_inputs(fields)
+
+    def _transformed(self, fields, generator):
+        """The batch with ``transform`` applied to its inputs (the first field)."""
+        inputs = fields[0] if isinstance(fields, tuple) else fields
+        inputs = inputs.value if isinstance(inputs, Tensor) else np.asarray(inputs)
+        changed = apply_transform(self.transform, inputs.astype(np.float32, copy=False), generator)
+        return (changed, *fields[1:]) if isinstance(fields, tuple) else changed
 
     def __repr__(self):
         return (

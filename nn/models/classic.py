@@ -1,4 +1,4 @@
-"""Ready-made models: ``LeNet5`` (1x28x28 images), ``SmallCNN`` (1x8x8 digits) and ``MLP``.
+"""The first models: ``LeNet5`` (1x28x28 images), ``SmallCNN`` (1x8x8 digits) and ``MLP``.
 
 Each is built only from nn layers, so the same model written in PyTorch with the same layer
 order has the same state_dict keys and shapes, and weights move between the two both ways.
