@@ -8,11 +8,15 @@ import argparse
 import importlib
 import sys
 
+from autograd.version import __version__
+
 SUBCOMMAND_MODULES = ["agrad.train", "agrad.evaluate", "agrad.graph_command", "agrad.exercises", "agrad.demo"]
 
 
 def build_parser():
+    """The ``agrad`` parser: ``--version`` and one subcommand per module of ``SUBCOMMAND_MODULES``."""
     parser = argparse.ArgumentParser(prog="agrad", description="agrad: autograd and small CNNs in NumPy")
+    parser.add_argument("--version", action="version", version=f"agrad {__version__}")
     subcommands = parser.add_subparsers(dest="command", required=True)
     for name in SUBCOMMAND_MODULES:
         importlib.import_module(name).register(subcommands)
@@ -20,6 +24,7 @@ def build_parser():
 
 
 def main(argv=None):
+    """Run ``agrad`` with ``argv`` (default: ``sys.argv[1:]``); returns the subcommand's exit code."""
     args = build_parser().parse_args(argv)
     return args.run(args)
 

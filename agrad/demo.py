@@ -126,8 +126,8 @@ def train_tensor_mlp(epochs=20, batch_size=32, lr=0.1, seed=0, log=print):
 
 def register(subcommands):
     parser = subcommands.add_parser("demo", help="train the lecture's Scalar ReLU net and a Tensor MLP")
-    parser.add_argument("--epochs", type=int, default=100, help="epochs of the Scalar net")
-    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--epochs", type=int, default=100, help="epochs of the Scalar net (default 100)")
+    parser.add_argument("--seed", type=int, default=42, help="seeds both nets (default 42)")
     parser.set_defaults(run=lambda args: run_demo(epochs=args.epochs, seed=args.seed))
 
 

@@ -42,9 +42,11 @@ def register(subcommands):
     parser = subcommands.add_parser("eval", help="test accuracy and confusion matrix of a checkpoint")
     parser.add_argument("--checkpoint", required=True, help="a .npz written by agrad train")
     parser.add_argument("--dataset", help="dataset name (default: the one it was trained on)")
-    parser.add_argument("--data-dir", default=None, help="where the dataset's files are")
-    parser.add_argument("--split", choices=("test", "train"), default="test")
-    parser.add_argument("--batch-size", type=int, default=512)
+    parser.add_argument("--data-dir", default=None,
+                        help="where the dataset's files are (default: the one it was trained with)")
+    parser.add_argument("--split", choices=("test", "train"), default="test",
+                        help="which split to score (default test)")
+    parser.add_argument("--batch-size", type=int, default=512, help="images per forward pass (default 512)")
     parser.set_defaults(run=run)
 
 

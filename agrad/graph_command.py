@@ -36,7 +36,7 @@ def register(subcommands):
     parser = subcommands.add_parser(
         "graph", help="draw the computational graph of one training step (SVG works without Graphviz)",
         description="Draw the graph of one training step (loss of one batch) with parameters named.")
-    parser.add_argument("--model", choices=sorted(MODELS), default="lenet5", help="the model to draw")
+    parser.add_argument("--model", choices=sorted(MODELS), default="lenet5", help="the model to draw (default lenet5)")
     parser.add_argument("-o", "--output", required=True, type=Path,
                         help="the file to write; its suffix picks the format: .svg (no Graphviz needed), "
                              ".dot/.gv (DOT text), .png/.pdf/... (need the system Graphviz)")
@@ -44,8 +44,9 @@ def register(subcommands):
     parser.add_argument("--batch-size", type=int, default=8, help="images in the batch (default 8)")
     parser.add_argument("--max-nodes", type=int, default=300,
                         help="above this many nodes the drawing is summarised (default 300)")
-    parser.add_argument("--rankdir", choices=["TB", "LR"], default="TB", help="top-down (TB) or left-right (LR)")
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--rankdir", choices=["TB", "LR"], default="TB",
+                        help="top-down (TB, the default) or left-right (LR)")
+    parser.add_argument("--seed", type=int, default=0, help="seeds the weights and the batch (default 0)")
     parser.set_defaults(run=run)
 
 

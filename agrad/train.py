@@ -160,19 +160,24 @@ def register(subcommands):
     parser.add_argument("--model", default="lenet5", help=f"one of {', '.join(MODEL_NAMES)} (default lenet5), or your "
                         "own nn.Module: path/to/file.py:ClassName or package.module:factory")
     parser.add_argument("--dataset", default="digits", help="digits, mnist, fashion-mnist or cifar10 (default digits)")
-    parser.add_argument("--data-dir", default="data", help="where MNIST/Fashion-MNIST/CIFAR-10 files are")
+    parser.add_argument("--data-dir", default="data",
+                        help="where MNIST/Fashion-MNIST/CIFAR-10 files are (default data)")
     parser.add_argument("--download", action="store_true", help="fetch missing dataset files")
-    parser.add_argument("--epochs", type=int, default=10)
-    parser.add_argument("--batch-size", type=int, default=64)
+    parser.add_argument("--epochs", type=int, default=10, help="passes over the training split (default 10)")
+    parser.add_argument("--batch-size", type=int, default=64, help="images per step (default 64)")
     parser.add_argument("--optimizer", default="adam", help=f"one of {', '.join(OPTIMIZERS)} (default adam)")
-    parser.add_argument("--lr", type=float, default=1e-3)
-    parser.add_argument("--momentum", type=float, default=0.9, help="for sgd and rmsprop")
-    parser.add_argument("--weight-decay", type=float, default=0.0)
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--lr", type=float, default=1e-3, help="learning rate (default 1e-3)")
+    parser.add_argument("--momentum", type=float, default=0.9, help="for sgd and rmsprop (default 0.9)")
+    parser.add_argument("--weight-decay", type=float, default=0.0, help="the optimizer's weight_decay (default 0)")
+    parser.add_argument("--seed", type=int, default=0,
+                        help="seeds the weights, dropout and the batch order (default 0)")
     parser.add_argument("--scheduler", choices=SCHEDULERS, default="none",
-                        help="learning-rate schedule: step (x0.1 at 50%% and 75%%), cosine, onecycle (per batch)")
-    parser.add_argument("--warmup-epochs", type=int, default=0, help="linear warm-up from 0.1 x lr (not onecycle)")
-    parser.add_argument("--grad-clip", type=float, default=None, help="clip the gradients' 2-norm to this")
+                        help="learning-rate schedule: step (x0.1 at 50%% and 75%%), cosine, onecycle (per batch) "
+                             "(default none)")
+    parser.add_argument("--warmup-epochs", type=int, default=0,
+                        help="linear warm-up from 0.1 x lr, not with onecycle (default 0)")
+    parser.add_argument("--grad-clip", type=float, default=None,
+                        help="clip the gradients' 2-norm to this (default: no clipping)")
     parser.add_argument("--augment", action="store_true", help="random crops and flips (32x32 datasets)")
     parser.add_argument("--out", default=None, help="run directory (default runs/MODEL-DATASET)")
     parser.add_argument("--resume", action="store_true", help="continue from OUT/last.npz")

@@ -56,6 +56,7 @@ from autograd.ops.shape import (
 )
 from autograd.scalar import Scalar
 from autograd.tensor import BackwardError, Tensor
+from autograd.version import __version__ as __version__
 
 __all__ = [
     "BackwardError",

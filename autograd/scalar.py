@@ -45,6 +45,7 @@ class Scalar:
     # -- gradient storage (the engine's node protocol) ------------------------------------
     @property
     def grad(self):
+        """d(root)/d(self), a float: 0.0 until a ``backward()`` adds into it; setting it stores a float."""
         return self._grad
 
     @grad.setter
@@ -71,6 +72,7 @@ class Scalar:
         engine.backward(self, 1.0)
 
     def zero_grad(self):
+        """Reset ``grad`` to 0.0 (gradients accumulate across ``backward()`` calls)."""
         self._grad = 0.0
 
     # -- arithmetic ---------------------------------------------------------------------
@@ -168,6 +170,7 @@ class Scalar:
 
     # -- functions ----------------------------------------------------------------------
     def exp(self):
+        """e^self, a new Scalar. Backward: d/dself = e^self."""
         out = Scalar(math.exp(self.value), "exp", inputs=(self,))
 
         def _backward():
@@ -177,6 +180,7 @@ class Scalar:
         return out
 
     def log(self):
+        """The natural logarithm of self (which must be > 0), a new Scalar. Backward: 1 / self."""
         if self.value <= 0.0:
             raise ValueError(f"Scalar.log: the value must be positive, got {self.value!r}")
         out = Scalar(math.log(self.value), "log", inputs=(self,))
@@ -188,6 +192,7 @@ class Scalar:
         return out
 
     def sqrt(self):
+        """The square root of self (which must be >= 0), a new Scalar. Backward: 1 / (2 sqrt(self))."""
         if self.value < 0.0:
             raise ValueError(f"Scalar.sqrt: the value must be >= 0, got {self.value!r}")
         out = Scalar(math.sqrt(self.value), "sqrt", inputs=(self,))
@@ -199,6 +204,7 @@ class Scalar:
         return out
 
     def abs(self):
+        """|self|, a new Scalar; the gradient at 0 is 0 (as PyTorch)."""
         out = Scalar(abs(self.value), "abs", inputs=(self,))
 
         def _backward():
@@ -209,6 +215,7 @@ class Scalar:
         return out
 
     def relu(self):
+        """max(self, 0), a new Scalar; the gradient at 0 is 0 (as PyTorch)."""
         out = Scalar(self.value if self.value > 0.0 else 0.0, "relu", inputs=(self,))
 
         def _backward():
@@ -219,6 +226,7 @@ class Scalar:
         return out
 
     def tanh(self):
+        """tanh(self), a new Scalar. Backward: 1 - tanh(self)^2."""
         out = Scalar(math.tanh(self.value), "tanh", inputs=(self,))
 
         def _backward():
@@ -229,6 +237,7 @@ class Scalar:
 
     def sigmoid(self):
         # the branch keeps exp() from overflowing for large |x|
+        """1 / (1 + e^-self), a new Scalar, without overflow for any value. Backward: s (1 - s)."""
         x = self.value
         value = 1.0 / (1.0 + math.exp(-x)) if x >= 0 else math.exp(x) / (1.0 + math.exp(x))
         out = Scalar(value, "sigmoid", inputs=(self,))

@@ -172,6 +172,7 @@ class Tensor:
         engine.backward(self, seed)
 
     def zero_grad(self):
+        """Reset ``grad`` to zeros (gradients accumulate across ``backward()`` calls)."""
         self._grad = None
 
     def detach(self):
@@ -188,21 +189,24 @@ class Tensor:
     def data(self, value):
         self.value = as_array(value, "Tensor.data")
 
-    shape = property(lambda self: self.value.shape)
-    ndim = property(lambda self: self.value.ndim)
-    dtype = property(lambda self: self.value.dtype)
-    size = property(lambda self: self.value.size)
-    is_leaf = property(lambda self: not self.inputs)
+    shape = property(lambda self: self.value.shape, doc="The value's shape, a tuple of ints.")
+    ndim = property(lambda self: self.value.ndim, doc="The number of axes, ``len(shape)``.")
+    dtype = property(lambda self: self.value.dtype, doc="The value's NumPy dtype.")
+    size = property(lambda self: self.value.size, doc="The number of elements, the product of ``shape``.")
+    is_leaf = property(lambda self: not self.inputs, doc="True for a tensor no op built (it has no inputs).")
 
     def item(self):
+        """The single element as a Python number; a ValueError for more than one element."""
         if self.value.size != 1:
             raise ValueError(f"item: only a single-element tensor has an item, shape {self.shape}")
         return self.value.item()
 
     def numpy(self):
+        """The value itself, a NumPy array of ``shape`` (shared memory, not a copy)."""
         return self.value
 
     def tolist(self):
+        """The value as nested Python lists."""
         return self.value.tolist()
 
     def __len__(self):
@@ -298,60 +302,79 @@ class Tensor:
 
     # -- methods for the common functions --------------------------------------------------
     def exp(self):
+        """``ag.exp(self)``: see there for shapes and the gradient."""
         return elementwise.exp(self)
 
     def log(self):
+        """``ag.log(self)``: see there for shapes and the gradient."""
         return elementwise.log(self)
 
     def sqrt(self):
+        """``ag.sqrt(self)``: see there for shapes and the gradient."""
         return elementwise.sqrt(self)
 
     def abs(self):
+        """``ag.abs(self)``: see there for shapes and the gradient."""
         return elementwise.abs(self)
 
     def tanh(self):
+        """``ag.tanh(self)``: see there for shapes and the gradient."""
         return elementwise.tanh(self)
 
     def sigmoid(self):
+        """``ag.sigmoid(self)``: see there for shapes and the gradient."""
         return elementwise.sigmoid(self)
 
     def relu(self):
+        """``ag.relu(self)``: see there for shapes and the gradient."""
         return elementwise.relu(self)
 
     def clip(self, min=None, max=None):
+        """``ag.clip(self, min, max)``; min=None, max=None (the defaults) leave that side open."""
         return elementwise.clip(self, min, max)
 
     def astype(self, dtype):
+        """The same values as ``dtype`` (same shape); the gradient is cast back to this tensor's dtype."""
         return elementwise.astype(self, dtype)
 
     def sum(self, axis=None, keepdims=False):
+        """``ag.sum(self, axis, keepdims)``; defaults axis=None (all axes), keepdims=False."""
         return reduce.sum(self, axis, keepdims)
 
     def mean(self, axis=None, keepdims=False):
+        """``ag.mean(self, axis, keepdims)``; defaults axis=None (all axes), keepdims=False."""
         return reduce.mean(self, axis, keepdims)
 
     def max(self, axis=None, keepdims=False):
+        """``ag.max(self, axis, keepdims)``; defaults axis=None (all axes), keepdims=False."""
         return reduce.max(self, axis, keepdims)
 
     def min(self, axis=None, keepdims=False):
+        """``ag.min(self, axis, keepdims)``; defaults axis=None (all axes), keepdims=False."""
         return reduce.min(self, axis, keepdims)
 
     def var(self, axis=None, keepdims=False, ddof=0):
+        """``ag.var(self, axis, keepdims, ddof)``; defaults axis=None (all axes), keepdims=False, ddof=0."""
         return reduce.var(self, axis, keepdims, ddof)
 
     def logsumexp(self, axis=None, keepdims=False):
+        """``ag.logsumexp(self, axis, keepdims)``; defaults axis=None (all axes), keepdims=False."""
         return reduce.logsumexp(self, axis, keepdims)
 
     def softmax(self, axis=-1):
+        """``ag.softmax(self, axis)``; default axis=-1 (the last)."""
         return reduce.softmax(self, axis)
 
     def log_softmax(self, axis=-1):
+        """``ag.log_softmax(self, axis)``; default axis=-1 (the last)."""
         return reduce.log_softmax(self, axis)
 
     def argmax(self, axis=None, keepdims=False):
+        """``ag.argmax(self, axis, keepdims)``: an integer array; defaults axis=None (flat index), keepdims=False."""
         return reduce.argmax(self, axis, keepdims)
 
     def reshape(self, *shape):
+        """``ag.reshape``: ``x.reshape(2, 3)`` or ``x.reshape((2, 3))``; one entry may be -1."""
         return shape_ops.reshape(self, shape[0] if len(shape) == 1 else shape)
 
     def transpose(self, *axes):
@@ -363,26 +386,33 @@ class Tensor:
 
     @property
     def T(self):
+        """All axes reversed, ``ag.transpose(self)``: (A, B) -> (B, A)."""
         return shape_ops.transpose(self)
 
     def swapaxes(self, axis1, axis2):
+        """``ag.swapaxes(self, axis1, axis2)``: see there for shapes and the gradient."""
         return shape_ops.swapaxes(self, axis1, axis2)
 
     def flatten(self, start_dim=0, end_dim=-1):
+        """``ag.flatten(self, start_dim, end_dim)``; defaults start_dim=0, end_dim=-1 (1-D)."""
         return shape_ops.flatten(self, start_dim, end_dim)
 
     def squeeze(self, axis=None):
+        """``ag.squeeze(self, axis)``; default axis=None removes every axis of length 1."""
         return shape_ops.squeeze(self, axis)
 
     def expand_dims(self, axis):
+        """``ag.expand_dims(self, axis)``, also called ``unsqueeze``: a new axis of length 1 at ``axis``."""
         return shape_ops.expand_dims(self, axis)
 
     unsqueeze = expand_dims
 
     def broadcast_to(self, shape):
+        """``ag.broadcast_to(self, shape)``: see there for shapes and the gradient."""
         return shape_ops.broadcast_to(self, shape)
 
     def matmul(self, other):
+        """``ag.matmul(self, other)`` (``self @ other``): see there for shapes and the gradient."""
         return linalg.matmul(self, other)
 
 

@@ -15,7 +15,10 @@ from nn.module import Module
 
 class ReLU(Module):
     """max(x, 0). ``inplace`` is accepted for PyTorch compatibility and ignored: agrad never
-    overwrites a value the backward pass may need."""
+    overwrites a value the backward pass may need.
+
+    Elementwise: any shape in, the same shape out.
+    """
 
     def __init__(self, inplace=False):
         super().__init__()
@@ -29,14 +32,14 @@ class ReLU(Module):
 
 
 class Tanh(Module):
-    """tanh(x)."""
+    """tanh(x), elementwise: any shape in, the same shape out."""
 
     def forward(self, x):
         return elementwise.tanh(x)
 
 
 class Sigmoid(Module):
-    """1 / (1 + exp(-x)), without overflow for any x."""
+    """1 / (1 + exp(-x)), without overflow for any x; elementwise: any shape in, the same shape out."""
 
     def forward(self, x):
         return elementwise.sigmoid(x)

@@ -44,6 +44,7 @@ class Sequential(Module):
                 self.add_module(str(index), module)
 
     def add_module(self, name, module):
+        """Register ``module`` (which must be a Module) under ``name``; its position is its order."""
         _check_module("Sequential", module, name)
         super().add_module(name, module)
 
@@ -73,11 +74,13 @@ class Sequential(Module):
         return self
 
     def extend(self, modules):
+        """Append each module of ``modules`` in order (see ``append``) and return self."""
         for module in modules:
             self.append(module)
         return self
 
     def forward(self, x):
+        """Each layer's output is the next one's input: ``layer_n(...layer_1(layer_0(x)))``."""
         for module in self._modules.values():
             x = module(x)
         return x

@@ -43,6 +43,9 @@ class Conv2d(Module):
     unless ``dtype`` says otherwise, and the input is cast to the parameters' dtype.
     ``padding`` is an int, a pair, 'valid' (none) or 'same' (output size = input size; stride 1
     only; an even total pad puts the extra row/column at the bottom/right, as PyTorch does).
+
+    Defaults (PyTorch's): stride=1, padding=0, dilation=1, groups=1, bias=True,
+    padding_mode='zeros' (the only mode); dtype=None gives float32.
     """
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1,
@@ -80,6 +83,7 @@ class Conv2d(Module):
         self.reset_parameters()
 
     def reset_parameters(self):
+        """Draw ``weight`` and ``bias`` again from U(-1/sqrt(fan_in), 1/sqrt(fan_in))."""
         init.default_weight_and_bias_(self.weight, self.bias)
 
     def forward(self, x):
@@ -114,6 +118,9 @@ class MaxPool2d(Module):
 
     x: (N, C, H, W) or (C, H, W) -> (N, C, H_out, W_out); padding counts as -inf. The gradient
     goes to the largest element of each window.
+
+    Defaults: stride=None (the kernel size), padding=0, dilation=1, ceil_mode=False (floor the output
+    size); return_indices must stay False.
     """
 
     def __init__(self, kernel_size, stride=None, padding=0, dilation=1, return_indices=False, ceil_mode=False):
@@ -140,6 +147,9 @@ class AvgPool2d(Module):
     padding counts in the mean, PyTorch's default count_include_pad=True).
 
     x: (N, C, H, W) or (C, H, W) -> (N, C, H_out, W_out).
+
+    Defaults: stride=None (the kernel size), padding=0, ceil_mode=False (floor the output size),
+    count_include_pad=True, divisor_override=None (divide by the window's size).
     """
 
     def __init__(self, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,

@@ -8,11 +8,14 @@ from nn.module import Module
 class Dropout(Module):
     """Zero each element with probability ``p`` and scale the rest by 1/(1-p) while
     ``training``; pass the input through unchanged after ``eval()``. Any shape in and out.
-    ``p`` outside [0, 1] raises ValueError."""
+    ``p`` outside [0, 1] raises ValueError.
+
+    Defaults p=0.5, inplace=False (accepted for PyTorch compatibility and ignored).
+    """
 
     def __init__(self, p=0.5, inplace=False):
         super().__init__()
-        F.check_dropout_probability(p)
+        F._check_dropout_probability(p)
         self.p = p
         self.inplace = inplace
 

@@ -73,16 +73,17 @@ def linear(input, weight, bias=None):
 
 
 def softmax(input, dim):
-    """exp(x) / sum(exp(x)) along ``dim`` (required: PyTorch's implicit choice is deprecated)."""
+    """exp(x) / sum(exp(x)) along ``dim`` (required: PyTorch's implicit choice is deprecated); same shape as x."""
     return _softmax(input, dim)
 
 
 def log_softmax(input, dim):
-    """x - logsumexp(x) along ``dim``, finite for logits of any size."""
+    """x - logsumexp(x) along ``dim`` (required), finite for logits of any size; same shape as x."""
     return _log_softmax(input, dim)
 
 
-def check_dropout_probability(p):
+def _check_dropout_probability(p):
+    """ValueError unless ``p`` is a number in [0, 1] (shared by ``dropout`` and ``nn.Dropout``)."""
     if isinstance(p, bool) or not isinstance(p, (int, float, np.floating)) or not 0 <= p <= 1:
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p!r}")
 
@@ -94,8 +95,10 @@ def dropout(input, p=0.5, training=True, inplace=False):
     With ``training=False`` (or p=0) the input is returned as is. ``inplace`` is accepted for
     PyTorch compatibility and ignored (agrad never overwrites a graph value). Draws come from
     NumPy's global generator (``np.random.seed`` makes them reproducible).
+
+    Any shape in, the same shape out. Defaults: p=0.5, training=True, inplace=False.
     """
-    check_dropout_probability(p)
+    _check_dropout_probability(p)
     x = as_tensor(input)
     if not training or p == 0:
         return x

@@ -20,6 +20,8 @@ class Linear(Module):
     x: (*, in_features) -> (*, out_features). Parameters ``weight`` (out_features, in_features)
     and ``bias`` (out_features,), both U(-1/sqrt(in_features), 1/sqrt(in_features)), float32
     unless ``dtype`` says otherwise; the input is cast to the parameters' dtype.
+
+    bias=True (the default) adds the bias; bias=False leaves it out (``bias`` is None).
     """
 
     def __init__(self, in_features, out_features, bias=True, dtype=None):
@@ -35,6 +37,7 @@ class Linear(Module):
         self.reset_parameters()
 
     def reset_parameters(self):
+        """Draw ``weight`` and ``bias`` again from U(-1/sqrt(in_features), 1/sqrt(in_features))."""
         init.default_weight_and_bias_(self.weight, self.bias)
 
     def forward(self, x):

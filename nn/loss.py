@@ -20,14 +20,22 @@ class _WeightedLoss(_Loss):
 
 
 class MSELoss(_Loss):
-    """Mean squared error; input and target of one shape."""
+    """Mean squared error; input and target of one shape.
+
+    Called as ``loss(input, target)``: shapes and formula as in ``nn.functional.mse_loss``;
+    reduction='mean' by default ('sum', 'none').
+    """
 
     def forward(self, input, target):
         return LF.mse_loss(input, target, self.reduction)
 
 
 class CrossEntropyLoss(_WeightedLoss):
-    """Cross-entropy of logits (N, C) [or (N, C, *d), or (C,)] against integer class targets."""
+    """Cross-entropy of logits (N, C) [or (N, C, *d), or (C,)] against integer class targets.
+
+     Called as ``loss(input, target)``: shapes and formula as in ``nn.functional.cross_entropy``.
+     Defaults: weight=None (every class 1), ignore_index=-100, reduction='mean', label_smoothing=0.0.
+    """
 
     def __init__(self, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0):
         super().__init__(weight, reduction)
@@ -40,7 +48,11 @@ class CrossEntropyLoss(_WeightedLoss):
 
 
 class NLLLoss(_WeightedLoss):
-    """Negative log-likelihood of log-probabilities (N, C) against integer class targets."""
+    """Negative log-likelihood of log-probabilities (N, C) against integer class targets.
+
+     Called as ``loss(input, target)``: shapes and formula as in ``nn.functional.nll_loss``.
+     Defaults: weight=None (every class 1), ignore_index=-100, reduction='mean'.
+    """
 
     def __init__(self, weight=None, ignore_index=-100, reduction="mean"):
         super().__init__(weight, reduction)
@@ -51,14 +63,23 @@ class NLLLoss(_WeightedLoss):
 
 
 class BCELoss(_WeightedLoss):
-    """Binary cross-entropy of probabilities in [0, 1] (logs clamped at -100)."""
+    """Binary cross-entropy of probabilities in [0, 1] (logs clamped at -100).
+
+     Called as ``loss(input, target)``, both of one shape with values in [0, 1]: the formula as in
+     ``nn.functional.binary_cross_entropy``. Defaults: weight=None (every element 1), reduction='mean'.
+    """
 
     def forward(self, input, target):
         return LF.binary_cross_entropy(input, target, self.weight, self.reduction)
 
 
 class BCEWithLogitsLoss(_Loss):
-    """Binary cross-entropy computed from logits, stable for any logit size."""
+    """Binary cross-entropy computed from logits, stable for any logit size.
+
+     Called as ``loss(input, target)``, logits and targets in [0, 1] of one shape: the formula as in
+     ``nn.functional.binary_cross_entropy_with_logits``. Defaults: weight=None, pos_weight=None
+     (every element 1), reduction='mean'.
+    """
 
     def __init__(self, weight=None, reduction="mean", pos_weight=None):
         super().__init__(reduction)

@@ -103,7 +103,10 @@ def _check_probability_range(values, what, op):
 
 def mse_loss(input, target, reduction="mean"):
     """Mean squared error (x - y)^2. input, target: the same shape (a mismatch is an error, not
-    a silent broadcast). Gradient: 2 (x - y) / count for 'mean'."""
+    a silent broadcast). Gradient: 2 (x - y) / count for 'mean'.
+
+    reduction: 'mean' (the default) averages, 'sum' adds, 'none' returns the per-element losses (input's shape).
+    """
     check_reduction(reduction, "mse_loss")
     x = as_tensor(input)
     t = _float_target(target, x, "mse_loss")
@@ -160,6 +163,10 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
     total weight of the counted targets (their number without ``weight``), as torch.
     Finite for logits of any size (log-softmax is shifted by the max). Gradient: for each sample,
     softmax(x) * sum(a) - a, where a is the target distribution times its weight.
+
+    reduction: 'mean' (the default), 'sum', or 'none' (one loss per target: (N,) or (N, *d)); weight=None
+    (the default) weighs every class 1, ignore_index=-100 (the default) ignores no real class. label_smoothing=0.0
+    (the default) is the plain one-hot target.
     """
     op = "cross_entropy"
     check_reduction(reduction, op)
@@ -209,6 +216,9 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
     """Negative log-likelihood: -w[y] * x[y], with x log-probabilities (e.g. log_softmax).
 
     Shapes, ``weight``, ``ignore_index`` and 'mean' as in ``cross_entropy``.
+
+    reduction: 'mean' (the default), 'sum', or 'none' (one loss per target: (N,) or (N, *d)); weight=None
+    (the default) weighs every class 1, ignore_index=-100 (the default) ignores no real class.
     """
     op = "nll_loss"
     check_reduction(reduction, op)
@@ -239,6 +249,9 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):
     input, target: the same shape, both in [0, 1]; weight: broadcasts to the input. Each log is
     clamped at -100 (PyTorch's rule) so x = 0 or 1 gives a large finite loss. Gradient:
     (x - y) / max(x (1 - x), 1e-12), PyTorch's clamped form.
+
+    reduction: 'mean' (the default) averages the losses, 'sum' adds them, 'none' returns them
+    unreduced. weight=None (the default) weighs every element 1.
     """
     op = "binary_cross_entropy"
     check_reduction(reduction, op)
@@ -263,6 +276,10 @@ def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean
 
     input, target: the same shape, target in [0, 1]. Gradient: sigmoid(x) - y without
     pos_weight; (1 - y) - (1 + (p - 1) y) sigmoid(-x) with it.
+
+    reduction: 'mean' (the default) averages the losses, 'sum' adds them, 'none' returns them
+    unreduced. weight=None and pos_weight=None (the defaults)
+    weigh every element 1.
     """
     op = "binary_cross_entropy_with_logits"
     check_reduction(reduction, op)

@@ -36,6 +36,9 @@ class Module:
         object.__setattr__(self, "_modules", OrderedDict())
 
     def forward(self, *args, **kwargs):
+        """The layer's computation: subclasses define it. Call the module (``model(x)``), not
+        forward, so its ops are recorded under the module's name for ``ag.draw_graph``.
+        """
         raise NotImplementedError(f"{type(self).__name__} does not define forward()")
 
     def __call__(self, *args, **kwargs):
@@ -164,9 +167,11 @@ class Module:
             stack.extend(reversed(children))
 
     def modules(self):
+        """This module and every descendant, each once, depth-first in registration order."""
         return (module for _, module in self.named_modules())
 
     def named_children(self):
+        """(name, module) for each direct submodule, in registration order, each once."""
         seen = set()
         for name, child in self._modules.items():
             if child is not None and id(child) not in seen:
@@ -174,6 +179,7 @@ class Module:
                 yield name, child
 
     def children(self):
+        """The direct submodules, in registration order, each once."""
         return (child for _, child in self.named_children())
 
     def _named_members(self, registry, prefix, recurse, remove_duplicate):
@@ -192,12 +198,19 @@ class Module:
         return self._named_members("_parameters", prefix, recurse, remove_duplicate)
 
     def parameters(self, recurse=True):
+        """Every Parameter of this module and (recurse=True, the default) its descendants, each
+        once: what an optimizer takes, ``optim.SGD(model.parameters(), lr=0.1)``.
+        """
         return (p for _, p in self.named_parameters(recurse=recurse))
 
     def named_buffers(self, prefix="", recurse=True, remove_duplicate=True):
+        """(dotted name, array) for every buffer (state that is not a Parameter, such as BatchNorm's
+        running statistics), like ``named_parameters``; defaults prefix='', recurse=True, remove_duplicate=True.
+        """
         return self._named_members("_buffers", prefix, recurse, remove_duplicate)
 
     def buffers(self, recurse=True):
+        """The buffers' arrays (state that is not a Parameter), recurse=True (the default) for descendants too."""
         return (b for _, b in self.named_buffers(recurse=recurse))
 
     def apply(self, fn):
@@ -235,6 +248,7 @@ class Module:
                 p.grad = np.zeros_like(p.value)
 
     def requires_grad_(self, requires_grad=True):
+        """Set ``requires_grad`` of every parameter (default True; False freezes them); returns self."""
         for p in self.parameters():
             p.requires_grad = requires_grad
         return self
@@ -260,9 +274,11 @@ class Module:
         return self
 
     def double(self):
+        """Every floating parameter and buffer converted to float64 in place (``to(np.float64)``); returns self."""
         return self.to(np.float64)
 
     def float(self):
+        """Every floating parameter and buffer converted to float32 in place (``to(np.float32)``); returns self."""
         return self.to(np.float32)
 
     # -- state_dict ----------------------------------------------------------------------

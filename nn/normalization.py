@@ -21,6 +21,9 @@ class _BatchNorm(Module):
     ``weight`` (ones) and ``bias`` (zeros), ``bias=False`` only the bias (torch 2.13's keyword);
     ``track_running_stats=False`` always uses batch statistics. state_dict keys: weight, bias,
     running_mean, running_var, num_batches_tracked.
+
+    Defaults (PyTorch's): eps=1e-5, momentum=0.1, affine=True, track_running_stats=True, bias=True;
+    dtype=None gives float32 parameters and buffers.
     """
 
     _expected_ndim = ()
@@ -53,6 +56,7 @@ class _BatchNorm(Module):
             self.register_buffer("num_batches_tracked", None)
 
     def reset_running_stats(self):
+        """running_mean to zeros, running_var to ones, num_batches_tracked to 0."""
         if self.track_running_stats:
             self.running_mean[...] = 0
             self.running_var[...] = 1
@@ -82,13 +86,21 @@ class _BatchNorm(Module):
 
 
 class BatchNorm1d(_BatchNorm):
-    """Batch norm for x: (N, C) or (N, C, L), statistics over N (and L) per channel C."""
+    """Batch norm for x: (N, C) or (N, C, L), statistics over N (and L) per channel C.
+
+    Arguments as in the base class: num_features = C; defaults eps=1e-5, momentum=0.1, affine=True,
+    track_running_stats=True, dtype=None (float32), bias=True.
+    """
 
     _expected_ndim = (2, 3)
 
 
 class BatchNorm2d(_BatchNorm):
-    """Batch norm for images x: (N, C, H, W), statistics over N, H, W per channel C."""
+    """Batch norm for images x: (N, C, H, W), statistics over N, H, W per channel C.
+
+    Arguments as in the base class: num_features = C; defaults eps=1e-5, momentum=0.1, affine=True,
+    track_running_stats=True, dtype=None (float32), bias=True.
+    """
 
     _expected_ndim = (4,)
 

@@ -21,7 +21,10 @@ class Flatten(Module):
 
 class Identity(Module):
     """Returns its input; takes (and ignores) any arguments, like PyTorch's, so it can stand
-    in for a layer that is switched off."""
+    in for a layer that is switched off.
+
+    Any shape in, the same shape (the same tensor) out.
+    """
 
     def __init__(self, *args, **kwargs):
         super().__init__()

@@ -108,6 +108,8 @@ class AdamW(Adam):
         p <- p - (lr / (1 - beta1**t)) * m / denom
 
     Same arguments as ``Adam``, with ``weight_decay`` defaulting to 1e-2.
+
+    Defaults: lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2, amsgrad=False, maximize=False.
     """
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2, amsgrad=False, *,
@@ -116,6 +118,7 @@ class AdamW(Adam):
                          decoupled_weight_decay=True)
 
     def load_state_dict(self, state_dict):
+        """``Optimizer.load_state_dict``, keeping the decoupled weight decay whatever the saved groups say."""
         super().load_state_dict(state_dict)
         for group in self.param_groups:  # an AdamW stays decoupled, whatever was saved
             group["decoupled_weight_decay"] = True

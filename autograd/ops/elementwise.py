@@ -37,6 +37,10 @@ def _apply(op, ufunc, a, b):
 
 # -- binary arithmetic --------------------------------------------------------------------
 def add(a, b):
+    """a + b. Elementwise; a and b (Tensors, arrays or numbers) broadcast together,
+    the output has the broadcast shape.
+    Backward: each side gets the output gradient, summed over the axes it was broadcast along.
+    """
     a, b = _operands(a, b)
     output = Tensor(_apply("add", np.add, a, b), inputs=(a, b), op="+")
 
@@ -51,6 +55,10 @@ def add(a, b):
 
 
 def sub(a, b):
+    """a - b. Elementwise; a and b (Tensors, arrays or numbers) broadcast together,
+    the output has the broadcast shape.
+    Backward: a gets the output gradient, b its negative (each summed to its own shape).
+    """
     a, b = _operands(a, b)
     output = Tensor(_apply("sub", np.subtract, a, b), inputs=(a, b), op="-")
 
@@ -65,6 +73,10 @@ def sub(a, b):
 
 
 def mul(a, b):
+    """a * b. Elementwise; a and b (Tensors, arrays or numbers) broadcast together,
+    the output has the broadcast shape.
+    Backward: da = g b, db = g a (each summed to its own shape).
+    """
     a, b = _operands(a, b)
     output = Tensor(_apply("mul", np.multiply, a, b), inputs=(a, b), op="*")
 
@@ -79,6 +91,10 @@ def mul(a, b):
 
 
 def div(a, b):
+    """a / b (true division). Elementwise; a and b (Tensors, arrays or numbers) broadcast together,
+    the output has the broadcast shape.
+    Backward: da = g / b, db = -g a / b^2.
+    """
     a, b = _operands(a, b)
     output = Tensor(_apply("div", np.true_divide, a, b), inputs=(a, b), op="/")
 
@@ -94,8 +110,11 @@ def div(a, b):
 
 
 def power(a, b):
-    """a ** b. d/da = b a^(b-1); d/db = a^b log(a), taken as 0 where a == 0 and b >= 0
-    (PyTorch's convention, so ``0 ** 2`` has a finite exponent gradient)."""
+    """a ** b. Elementwise; a and b (Tensors, arrays or numbers) broadcast together,
+    the output has the broadcast shape.
+    d/da = b a^(b-1); d/db = a^b log(a), taken as 0 where a == 0 and b >= 0
+    (PyTorch's convention, so ``0 ** 2`` has a finite exponent gradient).
+    """
     a, b = _operands(a, b)
     output = Tensor(_apply("power", np.power, a, b), inputs=(a, b), op="**")
 
@@ -116,6 +135,7 @@ def power(a, b):
 
 
 def neg(x):
+    """-x, elementwise (same shape as x); a Scalar gives a Scalar."""
     if isinstance(x, Scalar):
         return -x
     x = as_tensor(x)
@@ -164,7 +184,9 @@ def _select(op, a, b, select, wins):
 
 
 def where(condition, a, b):
-    """``a`` where ``condition`` holds, else ``b`` (all three broadcast together)."""
+    """``a`` where ``condition`` holds, else ``b``, elementwise: all three broadcast together and the
+    output has their broadcast shape. The gradient goes to the side that was chosen.
+    """
     condition = np.asarray(condition.value if isinstance(condition, Tensor) else condition, bool)
     a, b = _operands(a, b)
     try:
@@ -188,6 +210,7 @@ def where(condition, a, b):
 
 # -- unary functions ----------------------------------------------------------------------
 def exp(x):
+    """e^x, elementwise (same shape as x). Backward: dx = g e^x."""
     if isinstance(x, Scalar):
         return x.exp()
     x = as_tensor(x)
@@ -201,6 +224,7 @@ def exp(x):
 
 
 def log(x):
+    """The natural logarithm, elementwise (same shape as x). Backward: dx = g / x."""
     if isinstance(x, Scalar):
         return x.log()
     x = as_tensor(x)
@@ -214,6 +238,7 @@ def log(x):
 
 
 def sqrt(x):
+    """The square root, elementwise (same shape as x). Backward: dx = g / (2 sqrt(x))."""
     if isinstance(x, Scalar):
         return x.sqrt()
     x = as_tensor(x)
@@ -227,7 +252,7 @@ def sqrt(x):
 
 
 def abs(x):
-    """|x|; the gradient at 0 is 0 (as PyTorch)."""
+    """|x|, elementwise (same shape as x); the gradient at 0 is 0 (as PyTorch)."""
     if isinstance(x, Scalar):
         return x.abs()
     x = as_tensor(x)
@@ -241,6 +266,7 @@ def abs(x):
 
 
 def tanh(x):
+    """tanh(x), elementwise (same shape as x). Backward: dx = g (1 - tanh(x)^2)."""
     if isinstance(x, Scalar):
         return x.tanh()
     x = as_tensor(x)
@@ -254,7 +280,7 @@ def tanh(x):
 
 
 def sigmoid(x):
-    """1 / (1 + e^-x), computed without overflow for any x."""
+    """1 / (1 + e^-x), elementwise (same shape as x), computed without overflow for any x."""
     if isinstance(x, Scalar):
         return x.sigmoid()
     x = as_tensor(x)
@@ -268,7 +294,7 @@ def sigmoid(x):
 
 
 def relu(x):
-    """max(x, 0); the gradient at 0 is 0 (as PyTorch)."""
+    """max(x, 0), elementwise (same shape as x); the gradient at 0 is 0 (as PyTorch)."""
     if isinstance(x, Scalar):
         return x.relu()
     x = as_tensor(x)
@@ -282,8 +308,9 @@ def relu(x):
 
 
 def clip(x, min=None, max=None):
-    """x limited to [min, max] (either may be None); the gradient passes where
-    min <= x <= max, as torch.clamp."""
+    """x limited to [min, max], elementwise (same shape as x). min=None and max=None (the defaults)
+    leave that side open; the gradient passes where min <= x <= max, as torch.clamp.
+    """
     if isinstance(x, Scalar):
         return x.clip(min, max)
     if min is None and max is None:

@@ -16,6 +16,8 @@ def unfold(x, kernel_size, dilation=1, padding=0, stride=1):
 
     x: (N, C, H, W) -> (N, C*kH*kW, L), L = H_out * W_out; row c*kH*kW + i*kW + j of column
     oh*W_out + ow is x_pad[n, c, oh*sH + i*dH, ow*sW + j*dW].
+    kernel_size (kH, kW), dilation (dH, dW, default 1), padding (zeros on each side, default 0) and
+    stride (sH, sW, default 1) are each an int or a pair, as in PyTorch.
     """
     x = as_tensor(x)
     require_ndim(x.shape, 4, "unfold", "input", "(N, C, H, W)")
@@ -36,7 +38,8 @@ def fold(columns, output_size, kernel_size, dilation=1, padding=0, stride=1):
     """Columns back into an image (col2im), overlapping windows adding up; unfold's adjoint.
 
     columns: (N, C*kH*kW, L) -> (N, C, H, W) with (H, W) = output_size and L the number of
-    windows that fit in it.
+    windows that fit in it. kernel_size, dilation (default 1), padding (default 0, cut off again)
+    and stride (default 1) are an int or a pair each and describe the windows as in unfold.
     """
     columns = as_tensor(columns)
     op = "fold"
@@ -48,13 +51,13 @@ def fold(columns, output_size, kernel_size, dilation=1, padding=0, stride=1):
         raise ValueError(
             f"{op}: input dimension 1 ({rows}) must be divisible by kH*kW = {k_h}*{k_w} (input shape {columns.shape})"
         )
-    g = _geometry(op, (n, rows // (k_h * k_w), height, width), kernel_size, dilation, padding, stride)
-    if blocks != g.L:
+    geom = _geometry(op, (n, rows // (k_h * k_w), height, width), kernel_size, dilation, padding, stride)
+    if blocks != geom.L:
         raise ValueError(
             f"{op}: output_size {(height, width)} with this kernel, dilation, padding and stride has "
-            f"{g.H_out}*{g.W_out} = {g.L} windows, but the input has L = {blocks} (shape {columns.shape})"
+            f"{geom.H_out}*{geom.W_out} = {geom.L} windows, but the input has L = {blocks} (shape {columns.shape})"
         )
-    return _fold(columns, g)
+    return _fold(columns, geom)
 
 
 def _fold(columns, geom):

@@ -31,7 +31,10 @@ def _kept(g, axes, keepdims):
 
 
 def sum(x, axis=None, keepdims=False):
-    """Sum over ``axis``. x: any shape -> x's shape without ``axis`` (or with 1s: keepdims)."""
+    """Sum over ``axis``. x: any shape -> x's shape without ``axis`` (or with 1s: keepdims).
+    axis=None (the default) reduces over every axis; keepdims=False (the default) drops the
+    reduced axes, True keeps them as 1s.
+    """
     if isinstance(x, Scalar):
         return _scalar_reduction(x, axis, "sum")
     x, axes = _input(x, axis, "sum")
@@ -45,7 +48,10 @@ def sum(x, axis=None, keepdims=False):
 
 
 def mean(x, axis=None, keepdims=False):
-    """Mean over ``axis``; each input element gets 1/count of the output gradient."""
+    """Mean over ``axis``, shaped like ``sum``; each input element gets 1/count of the output gradient.
+    axis=None (the default) reduces over every axis; keepdims=False (the default) drops the
+    reduced axes, True keeps them as 1s.
+    """
     if isinstance(x, Scalar):
         return _scalar_reduction(x, axis, "mean")
     x, axes = _input(x, axis, "mean")
@@ -64,7 +70,9 @@ def mean(x, axis=None, keepdims=False):
 
 
 def max(x, axis=None, keepdims=False):
-    """Largest element over ``axis``.
+    """Largest element over ``axis``, shaped like ``sum``.
+    axis=None (the default) reduces over every axis; keepdims=False (the default) drops the
+    reduced axes, True keeps them as 1s.
 
     Tie policy (PyTorch's ``amax``): when several elements share the maximum, the gradient is
     split evenly among them, so ``max([1, 3, 3])`` sends 0.5 to each 3.
@@ -75,7 +83,10 @@ def max(x, axis=None, keepdims=False):
 
 
 def min(x, axis=None, keepdims=False):
-    """Smallest element over ``axis``; ties split the gradient evenly (PyTorch's ``amin``)."""
+    """Smallest element over ``axis``, shaped like ``sum``; ties split the gradient evenly (PyTorch's ``amin``).
+    axis=None (the default) reduces over every axis; keepdims=False (the default) drops the
+    reduced axes, True keeps them as 1s.
+    """
     if isinstance(x, Scalar):
         return _scalar_reduction(x, axis, "min")
     return _extreme(x, axis, keepdims, np.min, "min")
@@ -97,7 +108,9 @@ def _extreme(x, axis, keepdims, reducer, op):
 
 
 def var(x, axis=None, keepdims=False, ddof=0):
-    """Variance over ``axis``, NumPy's definition: sum((x - mean)^2) / (count - ddof).
+    """Variance over ``axis``, NumPy's definition: sum((x - mean)^2) / (count - ddof); shaped like ``sum``.
+    axis=None (the default) reduces over every axis; keepdims=False (the default) drops the
+    reduced axes, True keeps them as 1s.
 
     ddof=0 (the default) is the biased estimate BatchNorm uses; ddof=1 is torch.var's default.
     """
@@ -128,7 +141,10 @@ def _logsumexp_kept(values, axes):
 
 
 def logsumexp(x, axis=None, keepdims=False):
-    """log(sum(exp(x))) over ``axis``, finite for logits of any size."""
+    """log(sum(exp(x))) over ``axis``, shaped like ``sum``, finite for logits of any size.
+    axis=None (the default) reduces over every axis; keepdims=False (the default) drops the
+    reduced axes, True keeps them as 1s.
+    """
     if isinstance(x, Scalar):
         return _scalar_reduction(x, axis, "logsumexp")
     x, axes = _input(x, axis, "logsumexp")
@@ -143,7 +159,7 @@ def logsumexp(x, axis=None, keepdims=False):
 
 
 def softmax(x, axis=-1):
-    """exp(x) / sum(exp(x)) along one axis (default the last), stable for any logits."""
+    """exp(x) / sum(exp(x)) along one ``axis`` (default -1, the last), stable for any logits; same shape as x."""
     x, _ = _input(x, None, "softmax")
     axis = normalize_axis(axis, x.ndim, "softmax")
     shifted = np.exp(x.value - np.max(x.value, axis=axis, keepdims=True))
@@ -158,7 +174,7 @@ def softmax(x, axis=-1):
 
 
 def log_softmax(x, axis=-1):
-    """x - logsumexp(x) along one axis (default the last): finite even for logits of 1e8."""
+    """x - logsumexp(x) along one ``axis`` (default -1, the last): same shape as x, finite even for logits of 1e8."""
     x, _ = _input(x, None, "log_softmax")
     axis = normalize_axis(axis, x.ndim, "log_softmax")
     output = Tensor(x.value - _logsumexp_kept(x.value, (axis,)), inputs=(x,), op="log_softmax")
@@ -172,7 +188,10 @@ def log_softmax(x, axis=-1):
 
 
 def argmax(x, axis=None, keepdims=False):
-    """Index of the largest element (a plain integer array: not differentiable)."""
+    """Index of the largest element over ``axis``: a plain integer array (not differentiable), shaped
+    like ``sum``. axis=None (the default) gives the flat index; keepdims=False (the default) drops
+    the reduced axes, True keeps them as 1s.
+    """
     values = x.value if isinstance(x, Tensor) else np.asarray(x)
     if axis is not None:
         axis = normalize_axis(axis, values.ndim, "argmax")

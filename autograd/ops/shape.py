@@ -22,7 +22,7 @@ def _shape_tuple(shape, op):
 
 
 def reshape(x, shape):
-    """The same elements in a new shape (one entry may be -1)."""
+    """The same elements in a new ``shape`` (one entry may be -1); the output has that shape."""
     x = as_tensor(x)
     shape = _shape_tuple(shape, "reshape")
     try:
@@ -39,7 +39,9 @@ def reshape(x, shape):
 
 
 def flatten(x, start_dim=0, end_dim=-1):
-    """Axes start_dim..end_dim merged into one (PyTorch's flatten; the defaults give 1-D)."""
+    """Axes start_dim..end_dim merged into one (PyTorch's flatten). The defaults start_dim=0,
+    end_dim=-1 give 1-D: (N, C, H, W) -> (N*C*H*W,); start_dim=1 gives (N, C*H*W).
+    """
     x = as_tensor(x)
     if x.ndim == 0:
         return reshape(x, (1,))
@@ -51,7 +53,9 @@ def flatten(x, start_dim=0, end_dim=-1):
 
 
 def transpose(x, axes=None):
-    """Axes permuted (reversed when ``axes`` is None), like np.transpose."""
+    """Axes permuted, like np.transpose: output axis i is x's axis ``axes[i]``; axes=None (the
+    default) reverses them, so (A, B, C) -> (C, B, A).
+    """
     x = as_tensor(x)
     if axes is None:
         axes = tuple(reversed(range(x.ndim)))
@@ -69,6 +73,7 @@ def transpose(x, axes=None):
 
 
 def swapaxes(x, axis1, axis2):
+    """Axes ``axis1`` and ``axis2`` exchanged, like np.swapaxes: (A, B, C) with 0, 2 -> (C, B, A)."""
     x = as_tensor(x)
     axes = list(range(x.ndim))
     a = normalize_axis(axis1, x.ndim, "swapaxes")
@@ -78,7 +83,7 @@ def swapaxes(x, axis1, axis2):
 
 
 def expand_dims(x, axis):
-    """New axes of length 1 at ``axis`` (an int or a tuple), like np.expand_dims."""
+    """New axes of length 1 at ``axis`` (an int or a tuple), like np.expand_dims: (A, B) at 1 -> (A, 1, B)."""
     x = as_tensor(x)
     count = len(axis) if isinstance(axis, (tuple, list)) else 1
     axes = normalize_axes(axis, x.ndim + count, "expand_dims")
@@ -86,7 +91,9 @@ def expand_dims(x, axis):
 
 
 def squeeze(x, axis=None):
-    """Axes of length 1 removed (all of them, or the ones in ``axis``)."""
+    """Axes of length 1 removed: all of them with axis=None (the default), else the ones in ``axis``
+    (an int or a tuple). (A, 1, B) -> (A, B).
+    """
     x = as_tensor(x)
     if axis is None:
         axes = tuple(i for i, n in enumerate(x.shape) if n == 1)
@@ -99,7 +106,7 @@ def squeeze(x, axis=None):
 
 
 def broadcast_to(x, shape):
-    """x repeated along new or length-1 axes to ``shape``; the backward sums it back."""
+    """x repeated along new or length-1 axes to ``shape`` (the output's shape); the backward sums it back."""
     x = as_tensor(x)
     shape = _shape_tuple(shape, "broadcast_to")
     try:
@@ -136,8 +143,9 @@ def _is_basic(index):
 
 def getitem(x, index):
     """``x[index]``: slices, ints, None, Ellipsis, integer arrays, boolean masks, tuples of
-    them. Repeated integer indices each send their gradient back (they add up, with
-    ``np.add.at``), the fix the lesson's exercise 2.2 asks for."""
+    them; the output has NumPy's shape for that index. Repeated integer indices each send their
+    gradient back (they add up, with ``np.add.at``), the fix the lesson's exercise 2.2 asks for.
+    """
     x = as_tensor(x)
     index = _plain_index(index)
     output = Tensor(np.asarray(x.value[index]), inputs=(x,), op="[...]")
@@ -156,7 +164,10 @@ def getitem(x, index):
 
 def pad(x, pad_width, mode="constant", constant_values=0):
     """Constant padding, np.pad's ``pad_width``: an int, (before, after), or one pair per
-    axis. The backward crops the gradient back to x's region."""
+    axis; the output's shape grows along each axis by before + after. mode="constant" (the default,
+    and the only differentiable mode) fills with constant_values=0 (the default). The backward crops
+    the gradient back to x's region.
+    """
     x = as_tensor(x)
     if mode != "constant":
         raise ValueError(f"pad: only mode='constant' is differentiable here, got {mode!r}")
@@ -179,7 +190,9 @@ def pad(x, pad_width, mode="constant", constant_values=0):
 
 
 def concatenate(tensors, axis=0):
-    """Tensors joined along an existing axis (their other axes must match)."""
+    """Tensors joined along an existing ``axis`` (default 0): their other axes must match, and the
+    output's ``axis`` is the sum of theirs, e.g. (2, C) and (3, C) -> (5, C).
+    """
     tensors = [as_tensor(t) for t in tensors]
     if not tensors:
         raise ValueError("concatenate: needs at least one tensor")
@@ -203,7 +216,7 @@ def concatenate(tensors, axis=0):
 
 
 def stack(tensors, axis=0):
-    """Tensors of one shape joined along a new axis."""
+    """Tensors of one shape S joined along a new ``axis`` (default 0): k tensors -> (k, *S) for axis=0."""
     tensors = [as_tensor(t) for t in tensors]
     if not tensors:
         raise ValueError("stack: needs at least one tensor")
@@ -223,7 +236,10 @@ def stack(tensors, axis=0):
 
 
 def split(x, indices_or_sections, axis=0):
-    """A list of pieces along ``axis``, np.split's rules (an int must divide the length)."""
+    """A list of pieces along ``axis`` (default 0), np.split's rules: ``indices_or_sections`` an int
+    (which must divide the length: equal pieces) or the indices to cut at. Each piece keeps x's
+    shape except along ``axis``.
+    """
     x = as_tensor(x)
     axis = normalize_axis(axis, x.ndim, "split")
     length = x.shape[axis]

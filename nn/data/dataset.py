@@ -71,6 +71,9 @@ class ImageDataset(Dataset):
     ``transform``: a function of a float32 batch ``(B, C, H, W)`` returning an array of the same
     shape, applied to whole batches (so it must treat samples independently), e.g.
     ``Normalize(mean, std)``. Without it images are in [0, 1].
+
+    ``classes``: the class names, index = label (default None: none, ``classes = ()``); ``scale``
+    defaults to 1.0 (no scaling).
     """
 
     classes = ()
