@@ -104,7 +104,7 @@ class Conv2d(Module):
         return x, tuple(before)
 
     def forward(self, x):
-        x, unbatched = _as_batch(cast_input(x, self.weight.dtype), "Conv2d")
+        x, unbatched = _as_batch(cast_input(x, self.weight.dtype, "Conv2d"), "Conv2d")
         if x.shape[1] != self.in_channels:
             raise ValueError(f"Conv2d: input has {x.shape[1]} channels (shape {x.shape}), "
                              f"expected in_channels={self.in_channels}")

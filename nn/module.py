@@ -7,12 +7,13 @@ ordered dicts: the dotted names of ``named_parameters()``, ``state_dict()`` and 
 """
 
 from collections import OrderedDict, namedtuple
+from collections.abc import Mapping
 
 import numpy as np
 
 from autograd import engine
 from autograd.ops.elementwise import astype
-from autograd.tensor import Tensor, constant
+from autograd.tensor import Tensor, as_array, constant
 from nn.parameter import Parameter
 
 IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
@@ -286,8 +287,16 @@ class Module:
         ``strict``, every missing or unexpected key, before anything is copied. Returns
         ``(missing_keys, unexpected_keys)``.
         """
+        if not isinstance(state_dict, Mapping):
+            raise TypeError(f"load_state_dict: state_dict must be a mapping of name -> array (e.g. from "
+                            f"state_dict() or nn.load), got {type(state_dict).__name__}")
         targets = OrderedDict(self._state_arrays())
         incoming = OrderedDict((key, _incoming_array(key, value)) for key, value in state_dict.items())
+        problems = [f"{key!r} holds bools (dtype {value.dtype}), the model's {targets[key].dtype}"
+                    for key, value in incoming.items()
+                    if key in targets and value.dtype.kind == "b" and targets[key].dtype.kind != "b"]
+        if problems:
+            raise TypeError(f"load_state_dict for {type(self).__name__}: " + "; ".join(problems))
         missing = [key for key in targets if key not in incoming]
         unexpected = [key for key in incoming if key not in targets]
         problems = []
@@ -324,12 +333,13 @@ class Module:
         return type(self).__name__ + "(\n  " + "\n  ".join(lines) + "\n)"
 
 
-def cast_input(x, dtype):
+def cast_input(x, dtype, layer="cast_input"):
     """x as a Tensor of a layer's parameter dtype, so a float32 model computes in float32 even
-    when fed float64 or integer data (a Tensor is cast by a differentiable ``astype``)."""
+    when fed float64 or integer data (a Tensor is cast by a differentiable ``astype``). An
+    input that is not numbers is a TypeError naming ``layer``."""
     if isinstance(x, Tensor):
         return x if x.dtype == dtype else astype(x, dtype)
-    return constant(np.asarray(x, dtype=dtype))
+    return constant(as_array(x, layer, "input").astype(dtype, copy=False))
 
 
 def _incoming_array(key, value):

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from autograd.tensor import Tensor
+from autograd.tensor import as_tensor
 from nn import functional as F
 from nn.linear import check_size
 from nn.module import Module, cast_input
@@ -27,6 +27,7 @@ class _BatchNorm(Module):
                  *, bias=True):
         super().__init__()
         self.num_features = check_size(num_features, "num_features", type(self).__name__)
+        F.check_batch_norm_options(eps, momentum, type(self).__name__)
         self.eps = eps
         self.momentum = momentum
         self.affine = affine
@@ -57,12 +58,15 @@ class _BatchNorm(Module):
             self.num_batches_tracked[...] = 0
 
     def forward(self, x):
-        ndim = x.ndim if isinstance(x, Tensor) else np.ndim(x)
-        if ndim not in self._expected_ndim:
+        x = as_tensor(x, type(self).__name__, "input")
+        if x.ndim not in self._expected_ndim:
             raise ValueError(f"{type(self).__name__}: expected a {' or '.join(map(str, self._expected_ndim))}-d "
-                             f"input, got shape {np.shape(x.value if isinstance(x, Tensor) else x)}")
+                             f"input, got shape {x.shape}")
         if self.running_mean is not None or self.weight is not None:
-            x = cast_input(x, (self.running_mean if self.weight is None else self.weight).dtype)
+            x = cast_input(x, (self.running_mean if self.weight is None else self.weight).dtype, type(self).__name__)
+        if x.shape[1] != self.num_features:
+            raise ValueError(f"{type(self).__name__}: expected {self.num_features} channels (num_features), got "
+                             f"input of shape {x.shape} with {x.shape[1]}")
         factor = 0.0 if self.momentum is None else self.momentum
         if self.training and self.track_running_stats:
             self.num_batches_tracked += 1

@@ -7,24 +7,16 @@ import numbers
 
 import numpy as np
 
+from autograd.ops.args import is_int, number_or_array, shape_tuple
 from autograd.ops.axes import normalize_axes, normalize_axis
 from autograd.ops.broadcast import unbroadcast
 from autograd.tensor import Tensor, as_tensor
 
 
-def _shape_tuple(shape, op):
-    if isinstance(shape, numbers.Integral):
-        return (int(shape),)
-    try:
-        return tuple(int(n) for n in shape)
-    except TypeError:
-        raise ValueError(f"{op}: shape must be an int or a sequence of ints, got {shape!r}") from None
-
-
 def reshape(x, shape):
-    """The same elements in a new shape (one entry may be -1)."""
-    x = as_tensor(x)
-    shape = _shape_tuple(shape, "reshape")
+    """The same elements in a new shape (ints; one entry may be -1)."""
+    x = as_tensor(x, "reshape", "x")
+    shape = shape_tuple(shape, "reshape", allow_minus_one=True)
     try:
         value = x.value.reshape(shape)
     except ValueError:
@@ -40,7 +32,7 @@ def reshape(x, shape):
 
 def flatten(x, start_dim=0, end_dim=-1):
     """Axes start_dim..end_dim merged into one (PyTorch's flatten; the defaults give 1-D)."""
-    x = as_tensor(x)
+    x = as_tensor(x, "flatten", "x")
     if x.ndim == 0:
         return reshape(x, (1,))
     start = normalize_axis(start_dim, x.ndim, "flatten")
@@ -52,7 +44,7 @@ def flatten(x, start_dim=0, end_dim=-1):
 
 def transpose(x, axes=None):
     """Axes permuted (reversed when ``axes`` is None), like np.transpose."""
-    x = as_tensor(x)
+    x = as_tensor(x, "transpose", "x")
     if axes is None:
         axes = tuple(reversed(range(x.ndim)))
     else:
@@ -69,7 +61,7 @@ def transpose(x, axes=None):
 
 
 def swapaxes(x, axis1, axis2):
-    x = as_tensor(x)
+    x = as_tensor(x, "swapaxes", "x")
     axes = list(range(x.ndim))
     a = normalize_axis(axis1, x.ndim, "swapaxes")
     b = normalize_axis(axis2, x.ndim, "swapaxes")
@@ -79,7 +71,7 @@ def swapaxes(x, axis1, axis2):
 
 def expand_dims(x, axis):
     """New axes of length 1 at ``axis`` (an int or a tuple), like np.expand_dims."""
-    x = as_tensor(x)
+    x = as_tensor(x, "expand_dims", "x")
     count = len(axis) if isinstance(axis, (tuple, list)) else 1
     axes = normalize_axes(axis, x.ndim + count, "expand_dims")
     return reshape(x, np.expand_dims(x.value, axes).shape)
@@ -87,7 +79,7 @@ def expand_dims(x, axis):
 
 def squeeze(x, axis=None):
     """Axes of length 1 removed (all of them, or the ones in ``axis``)."""
-    x = as_tensor(x)
+    x = as_tensor(x, "squeeze", "x")
     if axis is None:
         axes = tuple(i for i, n in enumerate(x.shape) if n == 1)
     else:
@@ -100,8 +92,8 @@ def squeeze(x, axis=None):
 
 def broadcast_to(x, shape):
     """x repeated along new or length-1 axes to ``shape``; the backward sums it back."""
-    x = as_tensor(x)
-    shape = _shape_tuple(shape, "broadcast_to")
+    x = as_tensor(x, "broadcast_to", "x")
+    shape = shape_tuple(shape, "broadcast_to")
     try:
         value = np.broadcast_to(x.value, shape)
     except ValueError:
@@ -138,9 +130,13 @@ def getitem(x, index):
     """``x[index]``: slices, ints, None, Ellipsis, integer arrays, boolean masks, tuples of
     them. Repeated integer indices each send their gradient back (they add up, with
     ``np.add.at``), the fix the lesson's exercise 2.2 asks for."""
-    x = as_tensor(x)
+    x = as_tensor(x, "getitem", "x")
     index = _plain_index(index)
-    output = Tensor(np.asarray(x.value[index]), inputs=(x,), op="[...]")
+    try:
+        value = np.asarray(x.value[index])
+    except (IndexError, TypeError, ValueError) as error:
+        raise IndexError(f"getitem: index {index!r} does not fit shape {x.shape}: {error}") from None
+    output = Tensor(value, inputs=(x,), op="[...]")
 
     def _backward():
         grad = np.zeros(x.shape, dtype=output.grad.dtype)
@@ -157,14 +153,17 @@ def getitem(x, index):
 def pad(x, pad_width, mode="constant", constant_values=0):
     """Constant padding, np.pad's ``pad_width``: an int, (before, after), or one pair per
     axis. The backward crops the gradient back to x's region."""
-    x = as_tensor(x)
+    x = as_tensor(x, "pad", "x")
     if mode != "constant":
         raise ValueError(f"pad: only mode='constant' is differentiable here, got {mode!r}")
+    if x.ndim == 0:
+        raise ValueError("pad: a 0-d input has no axes to pad (shape ())")
+    constant_values = number_or_array(constant_values, "pad", "constant_values")
     try:
         widths = np.broadcast_to(np.asarray(pad_width), (x.ndim, 2))
     except ValueError:
         raise ValueError(f"pad: pad_width {pad_width!r} does not fit a {x.ndim}-d input") from None
-    if widths.dtype.kind not in "iu" or (widths < 0).any():
+    if widths.dtype.kind not in "iu" or (widths < 0).any():  # bools, floats, text are refused
         raise ValueError(f"pad: widths must be non-negative ints, got {pad_width!r}")
     widths = [(int(before), int(after)) for before, after in widths]
     value = np.pad(x.value, widths, mode="constant", constant_values=constant_values)
@@ -178,9 +177,15 @@ def pad(x, pad_width, mode="constant", constant_values=0):
     return output
 
 
+def _tensor_list(tensors, op):
+    if not isinstance(tensors, (list, tuple)):
+        raise TypeError(f"{op}: tensors must be a list or tuple of tensors, got {type(tensors).__name__}")
+    return [as_tensor(t, op, f"tensors[{i}]") for i, t in enumerate(tensors)]
+
+
 def concatenate(tensors, axis=0):
     """Tensors joined along an existing axis (their other axes must match)."""
-    tensors = [as_tensor(t) for t in tensors]
+    tensors = _tensor_list(tensors, "concatenate")
     if not tensors:
         raise ValueError("concatenate: needs at least one tensor")
     axis = normalize_axis(axis, tensors[0].ndim, "concatenate")
@@ -204,7 +209,7 @@ def concatenate(tensors, axis=0):
 
 def stack(tensors, axis=0):
     """Tensors of one shape joined along a new axis."""
-    tensors = [as_tensor(t) for t in tensors]
+    tensors = _tensor_list(tensors, "stack")
     if not tensors:
         raise ValueError("stack: needs at least one tensor")
     shapes = {t.shape for t in tensors}
@@ -223,16 +228,20 @@ def stack(tensors, axis=0):
 
 
 def split(x, indices_or_sections, axis=0):
-    """A list of pieces along ``axis``, np.split's rules (an int must divide the length)."""
-    x = as_tensor(x)
+    """A list of pieces along ``axis``, np.split's rules: an int must divide the length; a
+    sequence of increasing indices within the axis cuts there."""
+    x = as_tensor(x, "split", "x")
     axis = normalize_axis(axis, x.ndim, "split")
     length = x.shape[axis]
-    if isinstance(indices_or_sections, numbers.Integral):
+    if is_int(indices_or_sections):
         sections = int(indices_or_sections)
         if sections <= 0 or length % sections:
             raise ValueError(f"split: {sections} sections do not divide axis {axis} of length {length}")
         bounds = list(range(0, length + 1, length // sections))
     else:
-        bounds = [0, *(int(i) for i in indices_or_sections), length]
+        indices = shape_tuple(indices_or_sections, "split", "indices_or_sections")
+        if list(indices) != sorted(indices) or (indices and indices[-1] > length):
+            raise ValueError(f"split: indices {indices} must be increasing and within axis {axis} of length {length}")
+        bounds = [0, *indices, length]
     lead = (slice(None),) * axis
     return [getitem(x, (*lead, slice(start, stop))) for start, stop in itertools.pairwise(bounds)]
