@@ -30,7 +30,7 @@ def _pair(value, name, layer, minimum):
 
 def _as_batch(x, layer):
     """x as a (N, C, H, W) Tensor and whether the caller gave one unbatched (C, H, W) image."""
-    x = x if isinstance(x, Tensor) else constant(x)
+    x = x if isinstance(x, Tensor) else constant(x, op=layer, name="input")
     if x.ndim == 4:
         return x, False
     if x.ndim == 3:
@@ -135,6 +135,14 @@ def _unsupported(layer, **settings):
             raise ValueError(f"{layer}: {name}={value!r} is not supported (only {name}={default!r})")
 
 
+def _check_pool_sizes(layer, kernel_size, stride, padding):
+    """At construction, as PyTorch's layers fail early; the sizes are kept as given (PyTorch's repr)."""
+    _pair(kernel_size, "kernel_size", layer, 1)
+    if stride is not None:
+        _pair(stride, "stride", layer, 1)
+    _pair(padding, "padding", layer, 0)
+
+
 class MaxPool2d(Module):
     """Largest value in each window, PyTorch's ``nn.MaxPool2d`` (stride defaults to the kernel).
 
@@ -146,6 +154,7 @@ class MaxPool2d(Module):
         super().__init__()
         _unsupported("MaxPool2d", dilation=(dilation, 1), return_indices=(return_indices, False),
                      ceil_mode=(ceil_mode, False))
+        _check_pool_sizes("MaxPool2d", kernel_size, stride, padding)
         self.kernel_size = kernel_size
         self.stride = kernel_size if stride is None else stride
         self.padding = padding
@@ -173,6 +182,7 @@ class AvgPool2d(Module):
         super().__init__()
         _unsupported("AvgPool2d", ceil_mode=(ceil_mode, False), count_include_pad=(count_include_pad, True),
                      divisor_override=(divisor_override, None))
+        _check_pool_sizes("AvgPool2d", kernel_size, stride, padding)
         self.kernel_size = kernel_size
         self.stride = kernel_size if stride is None else stride
         self.padding = padding

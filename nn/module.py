@@ -101,21 +101,21 @@ class Module:
                 registry.pop(name, None)
         self._non_persistent_buffers.discard(name)
 
-    def _check_new_name(self, name, kind):
+    def _check_new_name(self, name, kind, method):
         if not isinstance(name, str) or not name or "." in name:
-            raise KeyError(f"{kind} name must be a non-empty string without '.', got {name!r}")
+            raise KeyError(f"{method}: {kind} name must be a non-empty string without '.', got {name!r}")
         taken = (self.__dict__, self._parameters, self._buffers, self._modules)
         if any(name in registry for registry in taken) or hasattr(type(self), name):
-            raise KeyError(f"attribute {name!r} already exists; cannot register it as a {kind}")
+            raise KeyError(f"{method}: attribute {name!r} already exists; cannot register it as a {kind}")
 
     def register_parameter(self, name, param):
         """Add ``param`` (a Parameter, or None for an absent one like ``bias=False``)."""
         if "_parameters" not in self.__dict__:
             raise AttributeError("cannot register a parameter before Module.__init__() is called")
         if name not in self._parameters:
-            self._check_new_name(name, "parameter")
+            self._check_new_name(name, "parameter", "register_parameter")
         if param is not None and not isinstance(param, Parameter):
-            raise TypeError(f"cannot assign {type(param).__name__} as parameter {name!r} "
+            raise TypeError(f"register_parameter: cannot assign {type(param).__name__} as parameter {name!r} "
                             "(nn.Parameter or None expected)")
         if param is not None and not param.label:
             param.label = name
@@ -129,7 +129,7 @@ class Module:
         if "_buffers" not in self.__dict__:
             raise AttributeError("cannot register a buffer before Module.__init__() is called")
         if name not in self._buffers:
-            self._check_new_name(name, "buffer")
+            self._check_new_name(name, "buffer", "register_buffer")
         self._buffers[name] = _buffer_array(array, name)
         if persistent:
             self._non_persistent_buffers.discard(name)
@@ -141,7 +141,7 @@ class Module:
         if module is not None and not isinstance(module, Module):
             raise TypeError(f"add_module: {type(module).__name__} is not a Module")
         if name not in self._modules:
-            self._check_new_name(name, "module")
+            self._check_new_name(name, "module", "add_module")
         self._modules[name] = module
 
     register_module = add_module

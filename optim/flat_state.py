@@ -75,7 +75,7 @@ def _to_array(where, value):
     if value is None or isinstance(value, dict):
         raise TypeError(f"flatten_state_dict: {where} is {type(value).__name__}, which an .npz cannot hold")
     array = np.array(value)
-    if array.dtype == object:
+    if array.dtype.kind not in "biuf":  # objects would need pickling; text is no optimizer setting
         raise TypeError(f"flatten_state_dict: {where} = {value!r} is not numeric")
     return array
 
