@@ -14,7 +14,8 @@ from autograd.tensor import Tensor, as_array, constant
 
 def is_int(value):
     """A Python or NumPy integer, not a bool (``True`` as a size or an axis is a mistake)."""
-    return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
+    # type(...) is int first: the common case, without the slower check against the ABC
+    return type(value) is int or (isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_)))
 
 
 def check_int(value, op, name, minimum=None):
@@ -36,7 +37,9 @@ def shape_tuple(shape, op, name="shape", allow_minus_one=False):
     """An int or a sequence of ints as a tuple; negative sizes are refused, except one -1
     (an inferred size) where ``allow_minus_one``. Text, floats and bools are refused rather than
     converted: ``"23"`` is not the shape (2, 3), and 2.7 is not 2."""
-    if is_int(shape):
+    if type(shape) is tuple and all(type(n) is int for n in shape):
+        sizes = shape  # the common case, checked for negative sizes below
+    elif is_int(shape):
         sizes = (int(shape),)
     elif isinstance(shape, (str, bytes)) or not isinstance(shape, (tuple, list, np.ndarray)):
         raise TypeError(f"{op}: {name} must be an int or a tuple of ints, got {type(shape).__name__} {shape!r}")
@@ -47,8 +50,9 @@ def shape_tuple(shape, op, name="shape", allow_minus_one=False):
             if not is_int(n):
                 raise TypeError(f"{op}: {name} must hold ints, got {type(n).__name__} {n!r} in {shape!r}")
         sizes = tuple(int(n) for n in shape)
-    inferred = sizes.count(-1) if allow_minus_one else 0
-    if inferred > 1:
+    if not sizes or min(sizes) >= 0:
+        return sizes
+    if allow_minus_one and sizes.count(-1) > 1:
         raise ValueError(f"{op}: only one size can be -1 (inferred), got {name} {sizes}")
     if any(n < 0 for n in sizes if not (allow_minus_one and n == -1)):
         rule = "non-negative (or one -1)" if allow_minus_one else "non-negative"
