@@ -159,7 +159,7 @@ class Tensor:
                 )
             seed = np.ones_like(self.value)
         else:
-            seed = np.asarray(grad.value if isinstance(grad, Tensor) else grad)
+            seed = as_array(grad, "backward", "grad")
             if seed.shape != self.value.shape:
                 raise BackwardError(
                     f"backward: grad has shape {seed.shape}, the output has {self.value.shape}"
@@ -214,7 +214,7 @@ class Tensor:
                 f"in-place assignment into the result of {self.op!r} would break its "
                 "backward; assign into a leaf tensor or build a new one"
             )
-        self.value[_plain_index(index)] = new_value.value if isinstance(new_value, Tensor) else new_value
+        self.value[_plain_index(index)] = as_array(new_value, "Tensor.__setitem__", "value")
 
     __hash__ = object.__hash__
 
@@ -272,18 +272,19 @@ class Tensor:
     def __getitem__(self, index):
         return shape_ops.getitem(self, index)
 
-    # comparisons are not differentiable: they return plain boolean arrays
+    # comparisons are not differentiable: they return plain boolean arrays; an ordering against
+    # something that is not numbers is a TypeError naming it (== and != follow NumPy)
     def __lt__(self, other):
-        return self.value < _plain(other)
+        return self.value < _compared(other, "<")
 
     def __le__(self, other):
-        return self.value <= _plain(other)
+        return self.value <= _compared(other, "<=")
 
     def __gt__(self, other):
-        return self.value > _plain(other)
+        return self.value > _compared(other, ">")
 
     def __ge__(self, other):
-        return self.value >= _plain(other)
+        return self.value >= _compared(other, ">=")
 
     def __eq__(self, other):
         return self.value == _plain(other)
@@ -392,6 +393,15 @@ def _no_backward():
 
 def _plain(x):
     return x.value if isinstance(x, Tensor) else x
+
+
+def _compared(other, op):
+    """The other side of a comparison as numbers (a wrong type names the comparison)."""
+    if isinstance(other, Tensor):
+        return other.value
+    if type(other) in (int, float) or type(other) is np.ndarray:
+        return other
+    return as_array(other, f"Tensor {op}", "other")
 
 
 def _plain_index(index):

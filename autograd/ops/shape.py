@@ -3,6 +3,7 @@ joining and splitting. Each backward moves the gradient back the same way in rev
 """
 
 import itertools
+import math
 import numbers
 
 import numpy as np
@@ -39,7 +40,8 @@ def flatten(x, start_dim=0, end_dim=-1):
     end = normalize_axis(end_dim, x.ndim, "flatten")
     if start > end:
         raise ValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim}")
-    return reshape(x, (*x.shape[:start], -1, *x.shape[end + 1:]))
+    merged = math.prod(x.shape[start:end + 1])  # not -1: NumPy cannot infer it when another axis is 0
+    return reshape(x, (*x.shape[:start], merged, *x.shape[end + 1:]))
 
 
 def transpose(x, axes=None):

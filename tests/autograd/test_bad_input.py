@@ -184,6 +184,22 @@ def _option_cases():
         bad("unbroadcast", ValueError, lambda: ag.unbroadcast(np.ones((2, 3)), (4,))),
         bad("unbroadcast", ValueError, lambda: ag.unbroadcast(np.ones(3), (2, 3))),
         bad("gradcheck", TypeError, lambda: ag.gradcheck(ag.exp, "x")),
+        bad("gradcheck", TypeError, lambda: ag.gradcheck(None, t(2))),
+        bad("gradcheck", ValueError, lambda: ag.gradcheck(ag.exp)),
+        bad("backward", TypeError, lambda: t(2).exp().sum().backward("a")),
+        bad("backward", TypeError, lambda: t(2).exp().sum().backward(object())),
+        bad("Tensor.__setitem__", TypeError, lambda: t(2).__setitem__(0, "a")),
+        bad("Tensor <", TypeError, lambda: t(2) < "a"),
+        bad("Tensor >=", TypeError, lambda: t(2) >= None),
+        bad("Scalar.clip", TypeError, lambda: ag.Scalar(1.0).clip("a")),
+        bad("Scalar.clip", TypeError, lambda: ag.clip(ag.Scalar(1.0), max=[1])),
+        bad("Scalar", TypeError, lambda: ag.Scalar("a")),
+        bad("Scalar", TypeError, lambda: ag.Scalar(1.0) + "a"),
+        bad("Scalar", TypeError, lambda: ag.Scalar(1.0) * None),
+        bad("Scalar", TypeError, lambda: ag.Scalar(1.0) ** "x"),
+        bad("Scalar.log", ValueError, lambda: ag.Scalar(-1.0).log()),
+        bad("sum", ValueError, lambda: ag.sum(ag.Scalar(1.0), axis=0)),
+        bad("draw_graph", TypeError, lambda: ag.draw_graph("x")),
     ]
 
 
@@ -326,3 +342,4 @@ def test_right_input_still_works():
     np.testing.assert_array_equal(ag.clip(x, np.zeros(6), ag.Tensor(np.full(6, 2.0))).value,
                                   [0, 1, 2, 2, 2, 2], err_msg="expected array and Tensor bounds")
     assert ag.pad(x, 1, constant_values=np.float64(2)).value[0] == 2, "expected a NumPy scalar fill"
+    assert ag.flatten(ag.Tensor(np.ones((0, 4, 5))), 1).shape == (0, 20), "expected torch's (0, 20)"

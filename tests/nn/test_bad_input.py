@@ -260,3 +260,15 @@ def test_batchnorm_momentum_none_and_the_bounds_are_accepted():
     for momentum in (None, 0, 1, 0.5):
         assert nn.BatchNorm2d(3, momentum=momentum).momentum == momentum, f"expected momentum={momentum} accepted"
     assert nn.BatchNorm2d(3, eps=0).eps == 0, "expected eps=0 accepted (as torch)"
+
+
+@pytest.mark.parametrize("make, shape", [(nn.LeNet5, (0, 1, 28, 28)), (nn.SmallCNN, (0, 1, 8, 8)),
+                                         (lambda: nn.MLP(4, 8, 2), (0, 4))])
+def test_an_empty_batch_goes_through_a_model_as_in_torch(make, shape):
+    """torch's models map a batch of 0 to 0 outputs (flatten of (0, 16, 5, 5) is (0, 400))."""
+    model = make()
+    x = ag.Tensor(np.zeros(shape, np.float32))
+    out = model(x)
+    assert out.shape[0] == 0, f"expected an empty output, got {out.shape}"
+    out.sum().backward()
+    assert all(p.grad.shape == p.shape for p in model.parameters()), "expected gradients of the parameters' shapes"
