@@ -16,6 +16,8 @@ import nn
 import optim
 
 _RNG_FIELDS = ("keys", "pos", "has_gauss", "cached_gaussian")
+# the settings ``agrad eval`` rebuilds the model and its data from
+CONFIG_KEYS = ("model", "dataset", "data_dir", "classes", "normalization")
 
 
 def save_checkpoint(path, model, optimizer, epoch, best_accuracy, config, scheduler=None):
@@ -33,16 +35,24 @@ def save_checkpoint(path, model, optimizer, epoch, best_accuracy, config, schedu
 
 def load_checkpoint(path):
     """A dict with ``config``, ``epoch``, ``best_accuracy``, ``model_state``, ``optimizer_state``,
-    ``scheduler_state`` (None without a scheduler) and ``rng_state`` (for ``np.random.set_state``)."""
+    ``scheduler_state`` (None without a scheduler) and ``rng_state`` (for ``np.random.set_state``).
+    A file that is not such a checkpoint is a ValueError naming the file and the entry at fault.
+    """
     arrays = nn.load(path)
-    if "config" not in arrays or "train.epoch" not in arrays:
-        raise ValueError(f"{path} is not an agrad training checkpoint (no 'config' / 'train.epoch' entries)")
+    needed = ["config", "train.epoch", "train.best_accuracy", *(f"rng.{field}" for field in _RNG_FIELDS)]
+    absent = [key for key in needed if key not in arrays]
+    if absent:
+        raise ValueError(f"{path} is not an agrad training checkpoint (no {', '.join(map(repr, absent))} entries)")
     optimizer_arrays = {k: v for k, v in arrays.items() if k.startswith("optimizer.")}
     scheduler_arrays = {k: v for k, v in arrays.items() if k.startswith("scheduler.")}
+    try:
+        epoch, best_accuracy = int(arrays["train.epoch"]), float(arrays["train.best_accuracy"])
+    except (TypeError, ValueError):
+        raise ValueError(f"{path}: 'train.epoch' and 'train.best_accuracy' must be single numbers") from None
     return {
-        "config": json.loads(str(arrays["config"])),
-        "epoch": int(arrays["train.epoch"]),
-        "best_accuracy": float(arrays["train.best_accuracy"]),
+        "config": _config(path, arrays["config"]),
+        "epoch": epoch,
+        "best_accuracy": best_accuracy,
         "model_state": {k[len("model."):]: v for k, v in arrays.items() if k.startswith("model.")},
         "optimizer_state": (
             optim.unflatten_state_dict(optimizer_arrays, prefix="optimizer.") if optimizer_arrays else None
@@ -52,3 +62,18 @@ def load_checkpoint(path):
         ),
         "rng_state": ("MT19937", *(arrays[f"rng.{field}"] for field in _RNG_FIELDS)),
     }
+
+
+def _config(path, entry):
+    """The run's settings: a JSON object with at least the keys evaluation needs."""
+    try:
+        config = json.loads(str(entry)) if entry.dtype.kind == "U" and entry.ndim == 0 else None
+    except json.JSONDecodeError as error:
+        raise ValueError(f"{path}: its 'config' entry is not JSON ({error})") from None
+    if not isinstance(config, dict):
+        raise ValueError(f"{path}: its 'config' entry must be a JSON object of the run's settings, got "
+                         f"{str(entry)[:60]!r}")
+    absent = [key for key in CONFIG_KEYS if key not in config]
+    if absent:
+        raise ValueError(f"{path}: its 'config' entry has no {', '.join(map(repr, absent))}")
+    return config

@@ -5,6 +5,7 @@ import numpy as np
 import autograd as ag
 import nn
 from agrad.checkpoint import load_checkpoint
+from agrad.options import check_positive_int, command_line_message
 from agrad.registry import build_model, load_splits
 from nn.data import DataLoader
 
@@ -52,6 +53,7 @@ def register(subcommands):
 
 def run(args):
     try:
+        check_positive_int(args.batch_size, "--batch-size")
         checkpoint = load_checkpoint(args.checkpoint)
         config = checkpoint["config"]
         dataset = args.dataset or config["dataset"]
@@ -60,8 +62,8 @@ def run(args):
         data = test_set if args.split == "test" else train_set
         model = build_model(config["model"], data.image_shape, len(config["classes"]))
         model.load_state_dict(checkpoint["model_state"])
-    except (FileNotFoundError, ValueError, KeyError) as error:
-        print(f"agrad eval: {error}")
+    except (OSError, ValueError, KeyError) as error:
+        print(f"agrad eval: {command_line_message(error, 'agrad train --download')}")
         return 2
     _, accuracy, predictions, labels = evaluate(model, DataLoader(data, batch_size=args.batch_size))
     classes = getattr(data, "classes", None) or config["classes"]

@@ -82,14 +82,17 @@ def run(args):
         drawing = draw_graph(loss, params=dict(model.named_parameters()), collapse_modules=args.collapse_modules,
                              max_nodes=args.max_nodes, rankdir=args.rankdir)
         data = drawing.source if format in ("dot", "gv") else drawing.pipe(format=format)
-    except (ValueError, GraphvizNotFoundError, GraphRenderError) as error:
+    except ValueError as error:  # a bad option: the usage error code, as argparse's
+        print(f"agrad graph: {error}", file=sys.stderr)
+        return 2
+    except (GraphvizNotFoundError, GraphRenderError) as error:  # the machine, not the command line
         print(f"agrad graph: {error}", file=sys.stderr)
         return 1
     try:
         write_atomically(args.output, data)
     except OSError as error:
         print(f"agrad graph: cannot write {str(args.output)!r}: {error}", file=sys.stderr)
-        return 1
+        return 2
     stats = drawing.stats
     print(f"wrote {args.output}: {stats['drawn']} nodes, {stats['edges']} edges "
           f"({stats['nodes']} values in the graph of {args.model}'s loss {loss.item():.4f})")

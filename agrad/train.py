@@ -23,9 +23,11 @@ from agrad.checkpoint import load_checkpoint, save_checkpoint
 from agrad.evaluate import evaluate
 from agrad.files import write_json_atomically
 from agrad.model_spec import is_model_spec, normalize_spec, spec_short_name
+from agrad.options import check_positive_int, check_run_directory, command_line_message
 from agrad.plots import save_curves
 from agrad.registry import MODEL_NAMES, build_model, check_model_name, load_splits
 from agrad.train_options import SCHEDULERS, augmentation, check_schedule, make_scheduler
+from autograd.files import remove_stale_temporaries
 from nn.data import DataLoader
 
 OPTIMIZERS = {"sgd": optim.SGD, "adam": optim.Adam, "adamw": optim.AdamW, "rmsprop": optim.RMSprop}
@@ -47,8 +49,7 @@ def make_optimizer(name, parameters, lr, momentum=0.0, weight_decay=0.0):
 def train(config, progress=True, log=print):
     """Run the training ``config`` describes (the command's options as a dict); returns the
     per-epoch history. Raises ValueError / FileNotFoundError for bad settings or missing data."""
-    out = Path(config["out"])
-    check_model_name(config["model"])
+    out = check_settings(config)
     config = {**RESUME_DEFAULTS, **config}
     if is_model_spec(config["model"]):  # recorded with an absolute path: eval and resume find it anywhere
         config["model"] = normalize_spec(config["model"])
@@ -71,10 +72,15 @@ def train(config, progress=True, log=print):
                                           len(loader))
 
     out.mkdir(parents=True, exist_ok=True)
+    remove_stale_temporaries(out)  # left by a run killed while writing (kill -9, power cut)
     history, best_accuracy, start_epoch = [], -1.0, 0
-    if config["resume"]:
+    if config["resume"] and not (out / "last.npz").exists():
+        log(f"--resume: no checkpoint {out / 'last.npz'} yet; starting a new run")
+    elif config["resume"]:
         start_epoch, best_accuracy, history = _restore(out, config, model, optimizer, scheduler)
         log(f"resuming {out / 'last.npz'} after epoch {start_epoch}")
+        if start_epoch >= config["epochs"]:
+            log(f"nothing to train: the run already has {start_epoch} epochs (--epochs {config['epochs']})")
     loader.epoch = start_epoch
 
     for epoch in range(start_epoch, config["epochs"]):
@@ -99,6 +105,14 @@ def train(config, progress=True, log=print):
         save_checkpoint(out / "last.npz", model, optimizer, epoch + 1, best_accuracy, config, scheduler)
         save_curves(history, out / "curves.png")
     return history
+
+
+def check_settings(config):
+    """Every setting checked before anything is loaded or written; returns the run directory."""
+    check_model_name(config["model"])
+    for key in ("epochs", "batch_size"):
+        check_positive_int(config[key], "--" + key.replace("_", "-"))
+    return check_run_directory(config["out"])
 
 
 def train_one_epoch(model, loader, loss_fn, optimizer, description="", progress=False, batch_scheduler=None,
@@ -132,8 +146,6 @@ def train_one_epoch(model, loader, loss_fn, optimizer, description="", progress=
 
 def _restore(out, config, model, optimizer, scheduler=None):
     checkpoint_path = out / "last.npz"
-    if not checkpoint_path.exists():
-        raise FileNotFoundError(f"--resume: no checkpoint {checkpoint_path} (train without --resume first)")
     checkpoint = load_checkpoint(checkpoint_path)
     saved = checkpoint["config"]
     different = [k for k in RESUME_KEYS if saved.get(k) != config.get(k)]
@@ -201,8 +213,8 @@ def run(args):
         print(f"\ninterrupted: the last good checkpoint is {Path(config['out']) / 'last.npz'}; "
               "continue with --resume")
         return 130
-    except (FileNotFoundError, ValueError) as error:
-        print(f"agrad train: {error}")
+    except (OSError, ValueError) as error:  # bad settings, missing data, an unwritable --out
+        print(f"agrad train: {command_line_message(error)}")
         return 2
     if history:
         best = max(row["test_accuracy"] for row in history)

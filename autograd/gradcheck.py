@@ -21,6 +21,8 @@ def gradcheck(fn, *inputs, eps=1e-6, atol=1e-5, rtol=1e-3):
     Returns True; on a mismatch raises ``GradcheckError`` naming the input, the element
     index and both values. The inputs are not modified (float64 copies are used).
     """
+    if not callable(fn):
+        raise TypeError(f"gradcheck: fn must be a function of the inputs, got {type(fn).__name__}")
     if not inputs:
         raise ValueError("gradcheck: give at least one input")
     copies = [_float64_copy(x, position) for position, x in enumerate(inputs)]

@@ -280,8 +280,8 @@ class Scalar:
 
     def clip(self, min=None, max=None):
         """The value limited to [min, max]; the gradient passes where min <= value <= max."""
-        low = -math.inf if min is None else float(min)
-        high = math.inf if max is None else float(max)
+        low = -math.inf if min is None else _bound(min, "min")
+        high = math.inf if max is None else _bound(max, "max")
         out = Scalar(low if self.value < low else high if self.value > high else self.value, "clip", inputs=(self,))
 
         def _backward():
@@ -316,6 +316,12 @@ class Scalar:
 
 def _plain(x):
     return x.value if isinstance(x, Scalar) else x
+
+
+def _bound(value, name):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"Scalar.clip: {name} must be a real number, got {type(value).__name__} {value!r}")
+    return float(value)
 
 
 def _as_scalar(x):

@@ -164,7 +164,7 @@ class Tensor:
                 )
             seed = np.ones_like(self.value)
         else:
-            seed = np.asarray(grad.value if isinstance(grad, Tensor) else grad)
+            seed = as_array(grad, "backward", "grad")
             if seed.shape != self.value.shape:
                 raise BackwardError(
                     f"backward: grad has shape {seed.shape}, the output has {self.value.shape}"
@@ -223,7 +223,7 @@ class Tensor:
                 f"in-place assignment into the result of {self.op!r} would break its "
                 "backward; assign into a leaf tensor or build a new one"
             )
-        self.value[_plain_index(index)] = new_value.value if isinstance(new_value, Tensor) else new_value
+        self.value[_plain_index(index)] = as_array(new_value, "Tensor.__setitem__", "value")
 
     __hash__ = object.__hash__
 
@@ -281,18 +281,19 @@ class Tensor:
     def __getitem__(self, index):
         return shape_ops.getitem(self, index)
 
-    # comparisons are not differentiable: they return plain boolean arrays
+    # comparisons are not differentiable: they return plain boolean arrays; an ordering against
+    # something that is not numbers is a TypeError naming it (== and != follow NumPy)
     def __lt__(self, other):
-        return self.value < _plain(other)
+        return self.value < _compared(other, "<")
 
     def __le__(self, other):
-        return self.value <= _plain(other)
+        return self.value <= _compared(other, "<=")
 
     def __gt__(self, other):
-        return self.value > _plain(other)
+        return self.value > _compared(other, ">")
 
     def __ge__(self, other):
-        return self.value >= _plain(other)
+        return self.value >= _compared(other, ">=")
 
     def __eq__(self, other):
         return self.value == _plain(other)
@@ -429,41 +430,69 @@ def _plain(x):
     return x.value if isinstance(x, Tensor) else x
 
 
+def _compared(other, op):
+    """The other side of a comparison as numbers (a wrong type names the comparison)."""
+    if isinstance(other, Tensor):
+        return other.value
+    if type(other) in (int, float) or type(other) is np.ndarray:
+        return other
+    return as_array(other, f"Tensor {op}", "other")
+
+
 def _plain_index(index):
     if isinstance(index, tuple):
         return tuple(_plain(i) for i in index)
     return _plain(index)
 
 
-def as_array(value, where):
-    """``value`` as a numeric ndarray (shared, not copied, when it already is one)."""
+def as_array(value, where, name=None):
+    """``value`` as a numeric ndarray (shared, not copied, when it already is one).
+
+    ``where`` is the function the user called and ``name`` its argument: a wrong value is a
+    TypeError saying so (``mul: b must be a number, array or Tensor, got NoneType``). The checks
+    run only for values that are not already a Tensor or a numeric ndarray.
+    """
     if isinstance(value, Tensor):
         return value.value
     if type(value) is not np.ndarray:
         if isinstance(value, (str, bytes)) or (
             not isinstance(value, (numbers.Number, list, tuple, np.generic, np.ndarray))
         ):
-            raise TypeError(f"{where}: expected numbers or an array, got {type(value).__name__}")
+            if name is None:
+                raise TypeError(f"{where}: expected numbers or an array, got {type(value).__name__}")
+            raise TypeError(f"{where}: {name} must be a number, array or Tensor, got {_described(value)}")
         try:
             value = np.asarray(value)
         except ValueError as error:  # ragged nested lists
-            raise TypeError(f"{where}: cannot make an array from {value!r}: {error}") from None
+            subject = f"{name} " if name else ""
+            raise TypeError(f"{where}: cannot make an array of {subject}{value!r}: {error}") from None
     if value.dtype.kind not in "biuf":
-        raise TypeError(f"{where}: expected a numeric array, got dtype {value.dtype}")
+        subject = f"{name} must be" if name else "expected"
+        raise TypeError(f"{where}: {subject} a numeric array, got dtype {value.dtype}")
     return value
 
 
-def as_tensor(x):
-    """``x`` itself if it is a Tensor, else a constant Tensor of it."""
-    return x if isinstance(x, Tensor) else constant(x)
+def _described(value):
+    """A wrong value's type, and the value itself when it is short text (``str 'abc'``)."""
+    kind = type(value).__name__
+    if isinstance(value, (str, bytes)) and len(value) <= 20:
+        return f"{kind} {value!r}"
+    return kind
 
 
-def constant(value, like=None):
+def as_tensor(x, op="constant", name=None):
+    """``x`` itself if it is a Tensor, else a constant Tensor of it (errors name ``op`` and
+    the argument ``name``)."""
+    return x if isinstance(x, Tensor) else constant(x, op=op, name=name)
+
+
+def constant(value, like=None, op="constant", name=None):
     """A Tensor that does not require grad. A Python number takes ``like``'s dtype where NumPy
-    would (so ``float32_tensor * 2.0`` stays float32)."""
+    would (so ``float32_tensor * 2.0`` stays float32). ``op`` and ``name``: the function and
+    argument an error names."""
     if isinstance(value, Tensor):
         return value
-    array = as_array(value, "constant")
+    array = as_array(value, op, name)
     if like is not None and array.ndim == 0:
         # a number (Python, NumPy scalar or 0-d array) never changes a float tensor's dtype,
         # PyTorch's rule for scalars; otherwise NumPy's weak promotion of Python numbers

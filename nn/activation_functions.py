@@ -34,7 +34,7 @@ def _unary(x, value, derivative, op):
 def leaky_relu(input, negative_slope=0.01, inplace=False):
     """x where x > 0, else negative_slope * x. The gradient at 0 is ``negative_slope`` (torch)."""
     slope = _number(negative_slope, "negative_slope", "leaky_relu")
-    x = as_tensor(input)
+    x = as_tensor(input, "leaky_relu", "input")
     positive = x.value > 0
     slope = x.dtype.type(slope)
     return _unary(x, np.where(positive, x.value, x.value * slope),
@@ -44,7 +44,7 @@ def leaky_relu(input, negative_slope=0.01, inplace=False):
 def elu(input, alpha=1.0, inplace=False):
     """x where x > 0, else alpha (e^x - 1); the gradient there is alpha e^x (alpha at 0, torch)."""
     alpha = _number(alpha, "alpha", "elu")
-    x = as_tensor(input)
+    x = as_tensor(input, "elu", "input")
     positive = x.value > 0
     alpha = x.dtype.type(alpha)
     negative_part = alpha * np.expm1(np.minimum(x.value, 0))  # min: no overflow warning for large x
@@ -57,7 +57,7 @@ def gelu(input, approximate="none"):
     Gimpel's 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))) with ``approximate='tanh'``."""
     if approximate not in ("none", "tanh"):
         raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
-    x = as_tensor(input)
+    x = as_tensor(input, "gelu", "input")
     v = x.value
     if approximate == "none":
         cdf = 0.5 * (1 + special.erf(v * (1 / math.sqrt(2))))
@@ -71,7 +71,7 @@ def gelu(input, approximate="none"):
 
 def silu(input, inplace=False):
     """x sigmoid(x) (also called swish); the gradient is s (1 + x (1 - s))."""
-    x = as_tensor(input)
+    x = as_tensor(input, "silu", "input")
     s = special.expit(x.value)
     return _unary(x, x.value * s, lambda: s * (1 + x.value * (1 - s)), "silu")
 
@@ -83,7 +83,7 @@ def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
     high = _number(max_val, "max_val", "hardtanh")
     if low > high:
         raise ValueError(f"hardtanh: min_val ({min_val}) cannot be greater than max_val ({max_val})")
-    x = as_tensor(input)
+    x = as_tensor(input, "hardtanh", "input")
     return _unary(x, np.clip(x.value, low, high), lambda: (x.value > low) & (x.value < high), "hardtanh")
 
 
@@ -92,7 +92,7 @@ def softplus(input, beta=1.0, threshold=20.0):
     torch); the gradient is sigmoid(beta x) (1 above the threshold)."""
     beta = _number(beta, "beta", "softplus")
     threshold = _number(threshold, "threshold", "softplus")
-    x = as_tensor(input)
+    x = as_tensor(input, "softplus", "input")
     scaled = x.value * x.dtype.type(beta)
     linear = scaled > threshold
     # logaddexp(0, z) = log(1 + e^z) without overflow

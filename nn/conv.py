@@ -22,7 +22,7 @@ from nn.parameter import Parameter
 
 def _as_batch(x, layer):
     """x as a (N, C, H, W) Tensor and whether the caller gave one unbatched (C, H, W) image."""
-    x = x if isinstance(x, Tensor) else constant(x)
+    x = x if isinstance(x, Tensor) else constant(x, op=layer, name="input")
     if x.ndim == 4:
         return x, False
     if x.ndim == 3:
@@ -87,7 +87,7 @@ class Conv2d(Module):
         init.default_weight_and_bias_(self.weight, self.bias)
 
     def forward(self, x):
-        x, unbatched = _as_batch(cast_input(x, self.weight.dtype), "Conv2d")
+        x, unbatched = _as_batch(cast_input(x, self.weight.dtype, "Conv2d"), "Conv2d")
         if x.shape[1] != self.in_channels:
             raise ValueError(f"Conv2d: input has {x.shape[1]} channels (shape {x.shape}), "
                              f"expected in_channels={self.in_channels}")
@@ -113,6 +113,14 @@ def _unsupported(layer, **settings):
             raise ValueError(f"{layer}: {name}={value!r} is not supported (only {name}={default!r})")
 
 
+def _check_pool_sizes(layer, kernel_size, stride, padding):
+    """At construction, as PyTorch's layers fail early; the sizes are kept as given (PyTorch's repr)."""
+    pair(kernel_size, "kernel_size", layer, 1)
+    if stride is not None:
+        pair(stride, "stride", layer, 1)
+    pair(padding, "padding", layer, 0)
+
+
 class MaxPool2d(Module):
     """Largest value in each window, PyTorch's ``nn.MaxPool2d`` (stride defaults to the kernel).
 
@@ -127,6 +135,7 @@ class MaxPool2d(Module):
         super().__init__()
         _unsupported("MaxPool2d", dilation=(dilation, 1), return_indices=(return_indices, False),
                      ceil_mode=(ceil_mode, False))
+        _check_pool_sizes("MaxPool2d", kernel_size, stride, padding)
         self.kernel_size = kernel_size
         self.stride = kernel_size if stride is None else stride
         self.padding = padding
@@ -157,6 +166,7 @@ class AvgPool2d(Module):
         super().__init__()
         _unsupported("AvgPool2d", ceil_mode=(ceil_mode, False), count_include_pad=(count_include_pad, True),
                      divisor_override=(divisor_override, None))
+        _check_pool_sizes("AvgPool2d", kernel_size, stride, padding)
         self.kernel_size = kernel_size
         self.stride = kernel_size if stride is None else stride
         self.padding = padding

@@ -28,6 +28,9 @@ class ConvTranspose2d(Module):
     U(-1/sqrt(fan_in), 1/sqrt(fan_in)). ``output_padding`` (smaller than stride or dilation)
     adds rows/columns at the bottom/right, to pick one of the input sizes a strided Conv2d maps
     to the same output size; ``forward(x, output_size=...)`` picks it from the wanted size.
+
+    Defaults: stride=1, padding=0, output_padding=0, groups=1, bias=True, dilation=1,
+    padding_mode="zeros" (the only mode), dtype=None (float32).
     """
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, output_padding=0, groups=1,

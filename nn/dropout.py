@@ -32,7 +32,7 @@ class Dropout2d(Module):
 
     def __init__(self, p=0.5, inplace=False):
         super().__init__()
-        F.check_dropout_probability(p)
+        F._check_dropout_probability(p)
         self.p = p
         self.inplace = inplace
 

@@ -42,7 +42,7 @@ def linear(input, weight, bias=None):
     input: (*, in_features); weight: (out_features, in_features); bias: (out_features,) or None
     -> (*, out_features). Backward: dx = g W, dW = g^T x, db = sum of g over the leading axes.
     """
-    x, weight = as_tensor(input), as_tensor(weight)
+    x, weight = as_tensor(input, "linear", "input"), as_tensor(weight, "linear", "weight")
     if weight.ndim != 2:
         raise ValueError(f"linear: weight must be 2-D (out_features, in_features), got shape {weight.shape}")
     if x.ndim == 0 or x.shape[-1] != weight.shape[1]:
@@ -51,7 +51,7 @@ def linear(input, weight, bias=None):
     value = x.value @ weight.value.T
     inputs = (x, weight)
     if bias is not None:
-        bias = as_tensor(bias)
+        bias = as_tensor(bias, "linear", "bias")
         if bias.shape != (weight.shape[0],):
             raise ValueError(f"linear: bias shape {bias.shape} should be ({weight.shape[0]},)")
         value += bias.value
@@ -82,6 +82,20 @@ def log_softmax(input, dim):
     return _log_softmax(input, dim)
 
 
+def _plain(value):
+    return value.value if isinstance(value, Tensor) else value
+
+
+def _check_batch_norm_options(eps, momentum, where):
+    """eps >= 0 (a negative one can make var + eps negative: NaN outputs) and momentum None
+    (a cumulative average, for the layer) or in [0, 1]."""
+    if isinstance(eps, bool) or not isinstance(eps, (int, float, np.floating)) or not eps >= 0:
+        raise ValueError(f"{where}: eps must be a non-negative number, got {eps!r}")
+    if momentum is not None and (isinstance(momentum, bool) or not isinstance(momentum, (int, float, np.floating))
+                                 or not 0 <= momentum <= 1):
+        raise ValueError(f"{where}: momentum must be None or a number in [0, 1], got {momentum!r}")
+
+
 def _check_dropout_probability(p):
     """ValueError unless ``p`` is a number in [0, 1] (shared by ``dropout`` and ``nn.Dropout``)."""
     if isinstance(p, bool) or not isinstance(p, (int, float, np.floating)) or not 0 <= p <= 1:
@@ -99,7 +113,7 @@ def dropout(input, p=0.5, training=True, inplace=False):
     Any shape in, the same shape out. Defaults: p=0.5, training=True, inplace=False.
     """
     _check_dropout_probability(p)
-    x = as_tensor(input)
+    x = as_tensor(input, "dropout", "input")
     if not training or p == 0:
         return x
     keep = np.random.random_sample(x.shape) >= p
@@ -118,8 +132,8 @@ def dropout2d(input, p=0.5, training=True, inplace=False):
     """Channel dropout: each whole feature map x[n, c] is zeroed with probability p and the
     others scaled by 1/(1-p). input: (N, C, H, W); a 3-d input is taken as (N, C, L), with a
     warning, as PyTorch does. Draws come from NumPy's global generator, as ``dropout``'s."""
-    check_dropout_probability(p)
-    x = as_tensor(input)
+    _check_dropout_probability(p)
+    x = as_tensor(input, "dropout2d", "input")
     if x.ndim not in (3, 4):
         raise ValueError(f"dropout2d: expected input (N, C, H, W) or (N, C, L), got shape {x.shape}")
     if not training or p == 0:
@@ -150,10 +164,16 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     Backward (training), with xhat the normalised input and dxhat = g * weight:
     dx = (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat)) / sqrt(var + eps).
     """
-    x = as_tensor(input)
+    x = as_tensor(input, "batch_norm", "input")
     if x.ndim < 2:
         raise ValueError(f"batch_norm: expected input (N, C) or (N, C, ...), got shape {x.shape}")
     channels = x.shape[1]
+    for name, stat in (("running_mean", running_mean), ("running_var", running_var), ("weight", weight),
+                       ("bias", bias)):
+        if stat is not None and np.shape(stat.value if isinstance(stat, Tensor) else stat) != (channels,):
+            raise ValueError(f"batch_norm: {name} has shape {np.shape(_plain(stat))}, the input {x.shape} "
+                             f"has {channels} channels (axis 1)")
+    _check_batch_norm_options(eps, momentum, "batch_norm")
     axes = (0, *range(2, x.ndim))
     stat_shape = (1, channels) + (1,) * (x.ndim - 2)
     count = x.size // channels if channels else 0
@@ -183,11 +203,11 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     value = normalized
     inputs = [x]
     if weight is not None:
-        weight = as_tensor(weight)
+        weight = as_tensor(weight, "batch_norm", "weight")
         value = np.multiply(normalized, weight.value.reshape(stat_shape), out=scratch)
         inputs.append(weight)
     if bias is not None:
-        bias = as_tensor(bias)
+        bias = as_tensor(bias, "batch_norm", "bias")
         if value is normalized:
             value = normalized + bias.value.reshape(stat_shape)
         else:

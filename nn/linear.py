@@ -41,7 +41,7 @@ class Linear(Module):
         init.default_weight_and_bias_(self.weight, self.bias)
 
     def forward(self, x):
-        return F.linear(cast_input(x, self.weight.dtype), self.weight, self.bias)
+        return F.linear(cast_input(x, self.weight.dtype, "Linear"), self.weight, self.bias)
 
     def extra_repr(self):
         return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"

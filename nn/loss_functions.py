@@ -10,7 +10,7 @@ float class target raises ValueError naming the op and the offending values.
 import numpy as np
 from scipy import special
 
-from autograd.tensor import Tensor, as_tensor, constant
+from autograd.tensor import Tensor, as_array, as_tensor, constant
 from nn.soft_cross_entropy import is_probability_target, soft_cross_entropy
 
 _REDUCTIONS = ("mean", "sum", "none")
@@ -85,7 +85,7 @@ def _float_target(target, x, op):
 def _elementwise_weight(weight, x, op, name="weight"):
     if weight is None:
         return None
-    values = np.asarray(weight.value if isinstance(weight, Tensor) else weight, dtype=x.dtype)
+    values = as_array(weight, op, name).astype(x.dtype, copy=False)
     try:
         return np.broadcast_to(values, x.shape)
     except ValueError:
@@ -108,7 +108,7 @@ def mse_loss(input, target, reduction="mean"):
     reduction: 'mean' (the default) averages, 'sum' adds, 'none' returns the per-element losses (input's shape).
     """
     check_reduction(reduction, "mse_loss")
-    x = as_tensor(input)
+    x = as_tensor(input, "mse_loss", "input")
     t = _float_target(target, x, "mse_loss")
     diff = x.value - t.value
     return _pointwise_loss("mse_loss", x, t, diff * diff, None, reduction, lambda: 2 * diff, lambda: -2 * diff)
@@ -140,7 +140,7 @@ def _class_targets(op, x, target, ignore_index):
 def _class_weights(weight, classes, x, op):
     if weight is None:
         return None
-    values = np.asarray(weight.value if isinstance(weight, Tensor) else weight, dtype=x.dtype)
+    values = as_array(weight, op, "weight").astype(x.dtype, copy=False)
     if values.shape != (classes,):
         raise ValueError(f"{op}: weight must have shape ({classes},), one per class, got {values.shape}")
     return values
@@ -172,7 +172,7 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
     check_reduction(reduction, op)
     if not 0 <= label_smoothing <= 1:
         raise ValueError(f"{op}: label_smoothing must be in [0, 1], got {label_smoothing!r}")
-    x = as_tensor(input)
+    x = as_tensor(input, "cross_entropy", "input")
     if is_probability_target(x, target):
         class_weight = _class_weights(weight, x.shape[0 if x.ndim == 1 else 1], x, op)
         return soft_cross_entropy(x, target, class_weight, ignore_index, reduction, label_smoothing, _reduce,
@@ -222,7 +222,7 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
     """
     op = "nll_loss"
     check_reduction(reduction, op)
-    x = as_tensor(input)
+    x = as_tensor(input, "nll_loss", "input")
     labels, keep = _class_targets(op, x, target, ignore_index)
     axis = 0 if x.ndim == 1 else 1
     class_weight = _class_weights(weight, x.shape[axis], x, op)
@@ -255,7 +255,7 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):
     """
     op = "binary_cross_entropy"
     check_reduction(reduction, op)
-    x = as_tensor(input)
+    x = as_tensor(input, "binary_cross_entropy", "input")
     t = _float_target(target, x, op)
     _check_probability_range(x.value, "input value", op)
     _check_probability_range(t.value, "target value", op)
@@ -283,7 +283,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean
     """
     op = "binary_cross_entropy_with_logits"
     check_reduction(reduction, op)
-    x = as_tensor(input)
+    x = as_tensor(input, "binary_cross_entropy_with_logits", "input")
     t = _float_target(target, x, op)
     _check_probability_range(t.value, "target value", op)
     w = _elementwise_weight(weight, x, op)

@@ -7,12 +7,13 @@ ordered dicts: the dotted names of ``named_parameters()``, ``state_dict()`` and 
 """
 
 from collections import OrderedDict, namedtuple
+from collections.abc import Mapping
 
 import numpy as np
 
 from autograd import engine
 from autograd.ops.elementwise import astype
-from autograd.tensor import Tensor, constant
+from autograd.tensor import Tensor, as_array, constant
 from nn.parameter import Parameter
 
 IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
@@ -103,21 +104,21 @@ class Module:
                 registry.pop(name, None)
         self._non_persistent_buffers.discard(name)
 
-    def _check_new_name(self, name, kind):
+    def _check_new_name(self, name, kind, method):
         if not isinstance(name, str) or not name or "." in name:
-            raise KeyError(f"{kind} name must be a non-empty string without '.', got {name!r}")
+            raise KeyError(f"{method}: {kind} name must be a non-empty string without '.', got {name!r}")
         taken = (self.__dict__, self._parameters, self._buffers, self._modules)
         if any(name in registry for registry in taken) or hasattr(type(self), name):
-            raise KeyError(f"attribute {name!r} already exists; cannot register it as a {kind}")
+            raise KeyError(f"{method}: attribute {name!r} already exists; cannot register it as a {kind}")
 
     def register_parameter(self, name, param):
         """Add ``param`` (a Parameter, or None for an absent one like ``bias=False``)."""
         if "_parameters" not in self.__dict__:
             raise AttributeError("cannot register a parameter before Module.__init__() is called")
         if name not in self._parameters:
-            self._check_new_name(name, "parameter")
+            self._check_new_name(name, "parameter", "register_parameter")
         if param is not None and not isinstance(param, Parameter):
-            raise TypeError(f"cannot assign {type(param).__name__} as parameter {name!r} "
+            raise TypeError(f"register_parameter: cannot assign {type(param).__name__} as parameter {name!r} "
                             "(nn.Parameter or None expected)")
         if param is not None and not param.label:
             param.label = name
@@ -131,7 +132,7 @@ class Module:
         if "_buffers" not in self.__dict__:
             raise AttributeError("cannot register a buffer before Module.__init__() is called")
         if name not in self._buffers:
-            self._check_new_name(name, "buffer")
+            self._check_new_name(name, "buffer", "register_buffer")
         self._buffers[name] = _buffer_array(array, name)
         if persistent:
             self._non_persistent_buffers.discard(name)
@@ -143,7 +144,7 @@ class Module:
         if module is not None and not isinstance(module, Module):
             raise TypeError(f"add_module: {type(module).__name__} is not a Module")
         if name not in self._modules:
-            self._check_new_name(name, "module")
+            self._check_new_name(name, "module", "add_module")
         self._modules[name] = module
 
     register_module = add_module
@@ -309,8 +310,16 @@ class Module:
         ``strict``, every missing or unexpected key, before anything is copied. Returns
         ``(missing_keys, unexpected_keys)``.
         """
+        if not isinstance(state_dict, Mapping):
+            raise TypeError(f"load_state_dict: state_dict must be a mapping of name -> array (e.g. from "
+                            f"state_dict() or nn.load), got {type(state_dict).__name__}")
         targets = OrderedDict(self._state_arrays())
         incoming = OrderedDict((key, _incoming_array(key, value)) for key, value in state_dict.items())
+        problems = [f"{key!r} holds bools (dtype {value.dtype}), the model's {targets[key].dtype}"
+                    for key, value in incoming.items()
+                    if key in targets and value.dtype.kind == "b" and targets[key].dtype.kind != "b"]
+        if problems:
+            raise TypeError(f"load_state_dict for {type(self).__name__}: " + "; ".join(problems))
         missing = [key for key in targets if key not in incoming]
         unexpected = [key for key in incoming if key not in targets]
         problems = []
@@ -347,12 +356,13 @@ class Module:
         return type(self).__name__ + "(\n  " + "\n  ".join(lines) + "\n)"
 
 
-def cast_input(x, dtype):
+def cast_input(x, dtype, layer="cast_input"):
     """x as a Tensor of a layer's parameter dtype, so a float32 model computes in float32 even
-    when fed float64 or integer data (a Tensor is cast by a differentiable ``astype``)."""
+    when fed float64 or integer data (a Tensor is cast by a differentiable ``astype``). An
+    input that is not numbers is a TypeError naming ``layer``."""
     if isinstance(x, Tensor):
         return x if x.dtype == dtype else astype(x, dtype)
-    return constant(np.asarray(x, dtype=dtype))
+    return constant(as_array(x, layer, "input").astype(dtype, copy=False))
 
 
 def _incoming_array(key, value):

@@ -3,7 +3,7 @@ semantics, parameters and state_dict keys)."""
 
 import numpy as np
 
-from autograd.tensor import Tensor
+from autograd.tensor import Tensor, as_tensor
 from nn import functional as F
 from nn import normalization_functions as NF
 from nn.linear import check_size
@@ -32,6 +32,7 @@ class _BatchNorm(Module):
                  *, bias=True):
         super().__init__()
         self.num_features = check_size(num_features, "num_features", type(self).__name__)
+        F._check_batch_norm_options(eps, momentum, type(self).__name__)
         self.eps = eps
         self.momentum = momentum
         self.affine = affine
@@ -63,12 +64,18 @@ class _BatchNorm(Module):
             self.num_batches_tracked[...] = 0
 
     def forward(self, x):
-        ndim = x.ndim if isinstance(x, Tensor) else np.ndim(x)
-        if ndim not in self._expected_ndim:
+        x = as_tensor(x, type(self).__name__, "input")
+        if x.ndim not in self._expected_ndim:
             raise ValueError(f"{type(self).__name__}: expected a {' or '.join(map(str, self._expected_ndim))}-d "
-                             f"input, got shape {np.shape(x.value if isinstance(x, Tensor) else x)}")
+                             f"input, got shape {x.shape}")
         if self.running_mean is not None or self.weight is not None:
-            x = cast_input(x, (self.running_mean if self.weight is None else self.weight).dtype)
+            x = cast_input(x, (self.running_mean if self.weight is None else self.weight).dtype, type(self).__name__)
+        if x.shape[1] != self.num_features:
+            raise ValueError(f"{type(self).__name__}: expected {self.num_features} channels (num_features), got "
+                             f"input of shape {x.shape} with {x.shape[1]}")
+        if self.training and x.size <= x.shape[1]:
+            raise ValueError(f"{type(self).__name__}: expected more than 1 value per channel when training, got "
+                             f"input of shape {x.shape}")
         factor = 0.0 if self.momentum is None else self.momentum
         if self.training and self.track_running_stats:
             self.num_batches_tracked += 1

@@ -50,7 +50,7 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     if isinstance(normalized_shape, numbers.Integral):
         normalized_shape = (normalized_shape,)
     normalized_shape = tuple(int(n) for n in normalized_shape)
-    x = as_tensor(input)
+    x = as_tensor(input, "layer_norm", "input")
     k = len(normalized_shape)
     if k == 0 or x.shape[x.ndim - k:] != normalized_shape or x.ndim < k:
         raise ValueError(f"layer_norm: input of shape {x.shape} does not end in normalized_shape "
@@ -84,7 +84,7 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
     input: (N, C, *) with C divisible by num_groups; weight, bias: (C,) or None -> input's shape.
     Statistics are over the C/num_groups channels of a group and all spatial positions.
     """
-    x = as_tensor(input)
+    x = as_tensor(input, "group_norm", "input")
     if x.ndim < 2:
         raise ValueError(f"group_norm: expected input (N, C, *), got shape {x.shape}")
     if isinstance(num_groups, bool) or not isinstance(num_groups, numbers.Integral) or num_groups < 1:

@@ -23,7 +23,7 @@ from autograd.tensor import Tensor, as_tensor
 
 
 def _image_batch(input, function):
-    x = as_tensor(input)
+    x = as_tensor(input, function, "input")
     if x.ndim != 4:
         accepted = "(N, C, H, W)" if function == "interpolate" else "(N, C, H, W) or (C, H, W)"
         raise ValueError(f"{function}: expected input {accepted}, got shape {x.shape}")
@@ -70,7 +70,7 @@ def _separable(x, rows, cols, op):
 
 def _unbatched(function, input, *args, **kwargs):
     """``function`` on an unbatched (C, H, W) input, as a batch of one (None: the input is batched)."""
-    x = as_tensor(input)
+    x = as_tensor(input, function.__name__, "input")
     if x.ndim != 3:
         return None
     result = function(reshape(x, (1, *x.shape)), *args, **kwargs)

@@ -10,6 +10,7 @@ and loading it can never run code.
 import os
 import zipfile
 from collections import OrderedDict
+from collections.abc import Mapping
 
 import numpy as np
 
@@ -46,8 +47,14 @@ def save(state_dict, path):
     The file is written to ``path`` exactly (no suffix is added). Object arrays and nested
     containers are refused (ValueError / TypeError naming the key) before anything is written.
     """
+    if not isinstance(state_dict, Mapping):
+        raise TypeError(f"save: state_dict must be a mapping of name -> array, got {type(state_dict).__name__}")
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"save: path must be a str or os.PathLike, got {type(path).__name__} {path!r}")
     arrays = OrderedDict((key, _as_saved_array(key, value)) for key, value in state_dict.items())
     path = os.fspath(path)
+    if isinstance(path, bytes):
+        path = os.fsdecode(path)
     directory = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(directory):
         raise FileNotFoundError(f"save: the directory {directory!r} for {path!r} does not exist")
@@ -58,6 +65,8 @@ def load(path):
     """Read a checkpoint written by ``save`` (or ``np.savez``): an OrderedDict of name -> array
     in the saved order. Pickled (object) data is refused with a ValueError naming the key; a
     file that is not an .npz archive, or is truncated, gives a ValueError naming the file."""
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"load: path must be a str or os.PathLike, got {type(path).__name__} {path!r}")
     path = os.fspath(path)
     try:
         archive = np.load(path, allow_pickle=False)

@@ -75,8 +75,8 @@ def _to_array(where, value):
     if value is None or isinstance(value, dict):
         raise TypeError(f"flatten_state_dict: {where} is {type(value).__name__}, which an .npz cannot hold")
     array = np.array(value)
-    if array.dtype == object:
-        raise TypeError(f"flatten_state_dict: {where} = {value!r} is not numeric")
+    if array.dtype.kind not in "biufU":  # objects would need pickling; text is a scheduler's mode name
+        raise TypeError(f"flatten_state_dict: {where} = {value!r} is not a number, bool or text")
     return array
 
 

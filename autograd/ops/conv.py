@@ -32,8 +32,8 @@ def conv2d(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     Returns (N, C_out, H_out, W_out) with H_out = (H + 2 pH - dH (kH - 1) - 1) // sH + 1.
     Mixed dtypes promote as in NumPy (a float32 layer fed float64 lesson data computes in float64).
     """
-    x, weight = as_tensor(x), as_tensor(weight)
-    bias = None if bias is None else as_tensor(bias)
+    x, weight = as_tensor(x, "conv2d", "x"), as_tensor(weight, "conv2d", "weight")
+    bias = None if bias is None else as_tensor(bias, "conv2d", "bias")
     geom, groups = conv_geometry(x.shape, weight.shape, None if bias is None else bias.shape,
                                  stride, padding, dilation, groups)
     return _conv2d(x, weight, bias, geom, groups)
@@ -49,8 +49,8 @@ def conv_transpose2d(x, weight, bias=None, stride=1, padding=0, output_padding=0
     H = (H_in - 1) sH - 2 pH + dH (kH - 1) + output_padding + 1; output_padding (smaller than
     the stride or the dilation) picks among the output sizes that a stride > 1 maps to H_in.
     """
-    x, weight = as_tensor(x), as_tensor(weight)
-    bias = None if bias is None else as_tensor(bias)
+    x, weight = as_tensor(x, "conv_transpose2d", "x"), as_tensor(weight, "conv_transpose2d", "weight")
+    bias = None if bias is None else as_tensor(bias, "conv_transpose2d", "bias")
     geom, groups = conv_transpose_geometry(x.shape, weight.shape, None if bias is None else bias.shape,
                                            stride, padding, output_padding, dilation, groups)
     if (geom.H_out, geom.W_out) != x.shape[2:]:

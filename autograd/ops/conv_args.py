@@ -91,6 +91,7 @@ def conv_geometry(x_shape, w_shape, b_shape, stride, padding, dilation, groups):
         )
     _check_kernel(w_shape, op)
     _check_bias(b_shape, c_out, op)
+    _check_has_pixels(x_shape, op)
     stride = pair(stride, "stride", op, minimum=1)
     dilation = pair(dilation, "dilation", op, minimum=1)
     kernel = (int(k_h), int(k_w))
@@ -118,6 +119,7 @@ def conv_transpose_geometry(x_shape, w_shape, b_shape, stride, padding, output_p
     _check_kernel(w_shape, op)
     c_out = w_shape[1] * groups
     _check_bias(b_shape, c_out, op)
+    _check_has_pixels(x_shape, op)
     stride = pair(stride, "stride", op, minimum=1)
     dilation = pair(dilation, "dilation", op, minimum=1)
     pads = pair(padding, "padding", op, minimum=0)
@@ -142,11 +144,19 @@ def _groups(groups, op):
 
 
 def _check_kernel(w_shape, op):
-    if w_shape[0] < 1 or w_shape[1] < 1:
-        side = "output" if w_shape[1 if op == "conv_transpose2d" else 0] < 1 else "input"
-        raise ValueError(f"{op}: weight {tuple(w_shape)} has no {side} channels")
+    # no input channels is an empty sum (the output is the bias); no output channels is refused, as PyTorch does
+    if w_shape[1 if op == "conv_transpose2d" else 0] < 1:
+        raise ValueError(f"{op}: weight {tuple(w_shape)} has no output channels")
     if w_shape[2] < 1 or w_shape[3] < 1:
         raise ValueError(f"{op}: the kernel must be at least 1x1, got weight shape {tuple(w_shape)}")
+
+
+def _check_has_pixels(x_shape, op):
+    """An image of height or width 0 is refused, as PyTorch does (padding would make windows of
+    nothing but zeros); an empty batch or zero channels are fine."""
+    if x_shape[0] and x_shape[1] and not (x_shape[2] and x_shape[3]):
+        raise ValueError(f"{op}: input {tuple(x_shape)} has no pixels (height or width 0); only an empty batch "
+                         "or zero channels are supported, as in PyTorch")
 
 
 def _check_bias(b_shape, c_out, op):

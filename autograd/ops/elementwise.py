@@ -9,18 +9,20 @@ functions also take an ``ag.Scalar`` and then return one.
 import numpy as np
 from scipy import special
 
+from autograd.ops.args import floating, number_or_array
 from autograd.ops.broadcast import unbroadcast
 from autograd.scalar import Scalar
-from autograd.tensor import Tensor, as_tensor, constant
+from autograd.tensor import Tensor, as_array, as_tensor, constant
 
 
-def _operands(a, b):
-    """Both operands as Tensors; a plain number takes the other operand's dtype."""
+def _operands(a, b, op):
+    """Both operands as Tensors; a plain number takes the other operand's dtype. ``op`` names
+    the function in the error for an operand that is not numbers."""
     if isinstance(a, Tensor):
-        return a, (b if isinstance(b, Tensor) else constant(b, like=a))
+        return a, (b if isinstance(b, Tensor) else constant(b, like=a, op=op, name="b"))
     if isinstance(b, Tensor):
-        return constant(a, like=b), b
-    return constant(a), constant(b)
+        return constant(a, like=b, op=op, name="a"), b
+    return constant(a, op=op, name="a"), constant(b, op=op, name="b")
 
 
 def _apply(op, ufunc, a, b):
@@ -41,7 +43,7 @@ def add(a, b):
     the output has the broadcast shape.
     Backward: each side gets the output gradient, summed over the axes it was broadcast along.
     """
-    a, b = _operands(a, b)
+    a, b = _operands(a, b, "add")
     output = Tensor(_apply("add", np.add, a, b), inputs=(a, b), op="+")
 
     def _backward():
@@ -59,7 +61,7 @@ def sub(a, b):
     the output has the broadcast shape.
     Backward: a gets the output gradient, b its negative (each summed to its own shape).
     """
-    a, b = _operands(a, b)
+    a, b = _operands(a, b, "sub")
     output = Tensor(_apply("sub", np.subtract, a, b), inputs=(a, b), op="-")
 
     def _backward():
@@ -77,7 +79,7 @@ def mul(a, b):
     the output has the broadcast shape.
     Backward: da = g b, db = g a (each summed to its own shape).
     """
-    a, b = _operands(a, b)
+    a, b = _operands(a, b, "mul")
     output = Tensor(_apply("mul", np.multiply, a, b), inputs=(a, b), op="*")
 
     def _backward():
@@ -95,7 +97,7 @@ def div(a, b):
     the output has the broadcast shape.
     Backward: da = g / b, db = -g a / b^2.
     """
-    a, b = _operands(a, b)
+    a, b = _operands(a, b, "div")
     output = Tensor(_apply("div", np.true_divide, a, b), inputs=(a, b), op="/")
 
     def _backward():
@@ -115,7 +117,7 @@ def power(a, b):
     d/da = b a^(b-1); d/db = a^b log(a), taken as 0 where a == 0 and b >= 0
     (PyTorch's convention, so ``0 ** 2`` has a finite exponent gradient).
     """
-    a, b = _operands(a, b)
+    a, b = _operands(a, b, "power")
     output = Tensor(_apply("power", np.power, a, b), inputs=(a, b), op="**")
 
     def _backward():
@@ -138,7 +140,7 @@ def neg(x):
     """-x, elementwise (same shape as x); a Scalar gives a Scalar."""
     if isinstance(x, Scalar):
         return -x
-    x = as_tensor(x)
+    x = as_tensor(x, "neg", "x")
     output = Tensor(-x.value, inputs=(x,), op="neg")
 
     def _backward():
@@ -168,7 +170,7 @@ def minimum(a, b):
 
 def _select(op, a, b, select, wins):
     """select(a, b) elementwise; the gradient goes to the side that ``wins``, half to each at a tie."""
-    a, b = _operands(a, b)
+    a, b = _operands(a, b, op)
     output = Tensor(_apply(op, select, a, b), inputs=(a, b), op=op)
 
     def _backward():
@@ -187,8 +189,10 @@ def where(condition, a, b):
     """``a`` where ``condition`` holds, else ``b``, elementwise: all three broadcast together and the
     output has their broadcast shape. The gradient goes to the side that was chosen.
     """
-    condition = np.asarray(condition.value if isinstance(condition, Tensor) else condition, bool)
-    a, b = _operands(a, b)
+    condition = as_array(condition, "where", "condition")
+    if condition.dtype != bool:
+        condition = condition != 0  # NumPy's rule for a numeric condition: nonzero holds
+    a, b = _operands(a, b, "where")
     try:
         value = np.where(condition, a.value, b.value)
     except ValueError:
@@ -213,7 +217,8 @@ def exp(x):
     """e^x, elementwise (same shape as x). Backward: dx = g e^x."""
     if isinstance(x, Scalar):
         return x.exp()
-    x = as_tensor(x)
+    x = as_tensor(x, "exp", "x")
+    x = floating(x)
     output = Tensor(np.exp(x.value), inputs=(x,), op="exp")
 
     def _backward():
@@ -227,7 +232,8 @@ def log(x):
     """The natural logarithm, elementwise (same shape as x). Backward: dx = g / x."""
     if isinstance(x, Scalar):
         return x.log()
-    x = as_tensor(x)
+    x = as_tensor(x, "log", "x")
+    x = floating(x)
     output = Tensor(np.log(x.value), inputs=(x,), op="log")
 
     def _backward():
@@ -241,7 +247,8 @@ def sqrt(x):
     """The square root, elementwise (same shape as x). Backward: dx = g / (2 sqrt(x))."""
     if isinstance(x, Scalar):
         return x.sqrt()
-    x = as_tensor(x)
+    x = as_tensor(x, "sqrt", "x")
+    x = floating(x)
     output = Tensor(np.sqrt(x.value), inputs=(x,), op="sqrt")
 
     def _backward():
@@ -255,7 +262,7 @@ def abs(x):
     """|x|, elementwise (same shape as x); the gradient at 0 is 0 (as PyTorch)."""
     if isinstance(x, Scalar):
         return x.abs()
-    x = as_tensor(x)
+    x = as_tensor(x, "abs", "x")
     output = Tensor(np.abs(x.value), inputs=(x,), op="abs")
 
     def _backward():
@@ -269,7 +276,8 @@ def tanh(x):
     """tanh(x), elementwise (same shape as x). Backward: dx = g (1 - tanh(x)^2)."""
     if isinstance(x, Scalar):
         return x.tanh()
-    x = as_tensor(x)
+    x = as_tensor(x, "tanh", "x")
+    x = floating(x)
     output = Tensor(np.tanh(x.value), inputs=(x,), op="tanh")
 
     def _backward():
@@ -283,7 +291,8 @@ def sigmoid(x):
     """1 / (1 + e^-x), elementwise (same shape as x), computed without overflow for any x."""
     if isinstance(x, Scalar):
         return x.sigmoid()
-    x = as_tensor(x)
+    x = as_tensor(x, "sigmoid", "x")
+    x = floating(x)
     output = Tensor(special.expit(x.value), inputs=(x,), op="sigmoid")
 
     def _backward():
@@ -297,7 +306,7 @@ def relu(x):
     """max(x, 0), elementwise (same shape as x); the gradient at 0 is 0 (as PyTorch)."""
     if isinstance(x, Scalar):
         return x.relu()
-    x = as_tensor(x)
+    x = as_tensor(x, "relu", "x")
     output = Tensor(np.maximum(x.value, 0), inputs=(x,), op="relu")
 
     def _backward():
@@ -315,8 +324,16 @@ def clip(x, min=None, max=None):
         return x.clip(min, max)
     if min is None and max is None:
         raise ValueError("clip: give at least one of min and max")
-    x = as_tensor(x)
-    output = Tensor(np.clip(x.value, min, max), inputs=(x,), op="clip")
+    x = as_tensor(x, "clip", "x")
+    min, max = number_or_array(min, "clip", "min"), number_or_array(max, "clip", "max")
+    try:
+        value = np.clip(x.value, min, max)
+    except ValueError:
+        shapes = ", ".join(str(np.shape(v)) for v in (x.value, min, max) if v is not None)
+        raise ValueError(f"clip: x, min and max of shapes {shapes} cannot be broadcast together") from None
+    if value.shape != x.shape:
+        raise ValueError(f"clip: min and max must broadcast to x's shape {x.shape}, not widen it to {value.shape}")
+    output = Tensor(value, inputs=(x,), op="clip")
 
     def _backward():
         inside = np.ones(x.shape, dtype=bool)
@@ -332,8 +349,13 @@ def clip(x, min=None, max=None):
 
 def astype(x, dtype):
     """The same values as ``dtype``; the gradient is cast back to x's dtype."""
-    x = as_tensor(x)
-    dtype = np.dtype(dtype)
+    x = as_tensor(x, "astype", "x")
+    try:
+        dtype = np.dtype(dtype)
+    except TypeError:
+        raise TypeError(f"astype: dtype {dtype!r} is not a NumPy dtype") from None
+    if dtype.kind not in "biuf":
+        raise TypeError(f"astype: dtype must be a bool, integer or floating dtype, got {dtype}")
     if x.dtype == dtype:
         return x
     output = Tensor(x.value.astype(dtype), inputs=(x,), op=f"astype({dtype})")

@@ -19,7 +19,7 @@ def unfold(x, kernel_size, dilation=1, padding=0, stride=1):
     kernel_size (kH, kW), dilation (dH, dW, default 1), padding (zeros on each side, default 0) and
     stride (sH, sW, default 1) are each an int or a pair, as in PyTorch.
     """
-    x = as_tensor(x)
+    x = as_tensor(x, "unfold", "x")
     require_ndim(x.shape, 4, "unfold", "input", "(N, C, H, W)")
     return _unfold(x, _geometry("unfold", x.shape, kernel_size, dilation, padding, stride))
 
@@ -41,7 +41,7 @@ def fold(columns, output_size, kernel_size, dilation=1, padding=0, stride=1):
     windows that fit in it. kernel_size, dilation (default 1), padding (default 0, cut off again)
     and stride (default 1) are an int or a pair each and describe the windows as in unfold.
     """
-    columns = as_tensor(columns)
+    columns = as_tensor(columns, "fold", "columns")
     op = "fold"
     require_ndim(columns.shape, 3, op, "input", "(N, C*kH*kW, L)")
     height, width = pair(output_size, "output_size", op, minimum=1)

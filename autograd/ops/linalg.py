@@ -13,8 +13,8 @@ def matmul(a, b):
     dropped as in np.matmul. Backward: dA = dOut @ B^T and dB = A^T @ dOut, summed over any
     batch axes that were broadcast.
     """
-    a = a if isinstance(a, Tensor) else constant(a, like=b if isinstance(b, Tensor) else None)
-    b = b if isinstance(b, Tensor) else constant(b, like=a)
+    a = a if isinstance(a, Tensor) else constant(a, like=b if isinstance(b, Tensor) else None, op="matmul", name="a")
+    b = b if isinstance(b, Tensor) else constant(b, like=a, op="matmul", name="b")
     if a.ndim == 0 or b.ndim == 0:
         raise ValueError(f"matmul: shapes {a.shape} and {b.shape}: 0-d operands are not allowed")
     try:

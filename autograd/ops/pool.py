@@ -24,7 +24,7 @@ def max_pool2d(x, kernel_size, stride=None, padding=0):
     the kernel; the padding is -inf, at most half the kernel (PyTorch's rule), so every window
     holds at least one real element.
     """
-    x = as_tensor(x)
+    x = as_tensor(x, "max_pool2d", "x")
     geom = WindowGeometry(x.shape, *pool_args(x.shape, kernel_size, stride, padding, "max_pool2d"))
     Y, max_idx = kernels.current().max_pool2d(x.value, geom)
     output = Tensor(Y, inputs=(x,), op="max_pool2d")
@@ -65,7 +65,7 @@ def avg_pool2d(x, kernel_size, stride=None, padding=0):
 
     x: (N, C, H, W) -> (N, C, H_out, W_out); stride defaults to the kernel.
     """
-    x = as_tensor(x)
+    x = as_tensor(x, "avg_pool2d", "x")
     geom = WindowGeometry(x.shape, *pool_args(x.shape, kernel_size, stride, padding, "avg_pool2d"))
     return _avg_pool2d(x, geom)
 

@@ -7,15 +7,18 @@ them (the lesson's ``np.expand_dims(output.grad, axis=axis)``).
 
 import numpy as np
 
+from autograd.ops.args import check_bool, check_int, floating
 from autograd.ops.axes import normalize_axes, normalize_axis
 from autograd.scalar import Scalar
-from autograd.tensor import Tensor, constant
+from autograd.tensor import Tensor, as_array, constant
 
 
-def _input(x, axis, op):
+def _input(x, axis, op, keepdims=False):
     """``x`` as a Tensor and its reduced axes. A Scalar is its own reduction (no axis)."""
     if not isinstance(x, Tensor):
-        x = constant(x)
+        x = constant(x, op=op, name="x")
+    if keepdims is not False:
+        check_bool(keepdims, op, "keepdims")
     return x, normalize_axes(axis, x.ndim, op)
 
 
@@ -37,7 +40,7 @@ def sum(x, axis=None, keepdims=False):
     """
     if isinstance(x, Scalar):
         return _scalar_reduction(x, axis, "sum")
-    x, axes = _input(x, axis, "sum")
+    x, axes = _input(x, axis, "sum", keepdims)
     output = Tensor(np.sum(x.value, axis=axes, keepdims=keepdims), inputs=(x,), op="sum")
 
     def _backward():
@@ -54,7 +57,7 @@ def mean(x, axis=None, keepdims=False):
     """
     if isinstance(x, Scalar):
         return _scalar_reduction(x, axis, "mean")
-    x, axes = _input(x, axis, "mean")
+    x, axes = _input(x, axis, "mean", keepdims)
     if x.value.dtype.kind != "f":
         x = constant(x.value.astype(np.float64))
     count = int(np.prod([x.shape[a] for a in axes]))
@@ -93,7 +96,7 @@ def min(x, axis=None, keepdims=False):
 
 
 def _extreme(x, axis, keepdims, reducer, op):
-    x, axes = _input(x, axis, op)
+    x, axes = _input(x, axis, op, keepdims)
     if any(x.shape[a] == 0 for a in axes):
         raise ValueError(f"{op}: empty axis {axis!r} in shape {x.shape}")
     output = Tensor(reducer(x.value, axis=axes, keepdims=keepdims), inputs=(x,), op=op)
@@ -116,7 +119,8 @@ def var(x, axis=None, keepdims=False, ddof=0):
     """
     if isinstance(x, Scalar):
         raise TypeError("var: works on Tensors, not on a single Scalar")
-    x, axes = _input(x, axis, "var")
+    x, axes = _input(x, axis, "var", keepdims)
+    ddof = check_int(ddof, "var", "ddof", minimum=0)
     count = int(np.prod([x.shape[a] for a in axes]))
     if count - ddof <= 0:
         raise ValueError(f"var: {count} element(s) over axis {axis!r} with ddof={ddof}")
@@ -134,10 +138,11 @@ def var(x, axis=None, keepdims=False, ddof=0):
 
 def _logsumexp_kept(values, axes):
     """log(sum(exp(values))) over ``axes`` with keepdims, shifted by the max so that logits
-    of any magnitude stay finite."""
-    shift = np.max(values, axis=axes, keepdims=True)
+    of any magnitude stay finite. Over an empty axis the sum is 0 and the result -inf (PyTorch's)."""
+    shift = np.max(values, axis=axes, keepdims=True, initial=-np.inf)
     shift = np.where(np.isfinite(shift), shift, 0)
-    return shift + np.log(np.sum(np.exp(values - shift), axis=axes, keepdims=True))
+    with np.errstate(divide="ignore"):  # log(0) = -inf is the answer over nothing
+        return shift + np.log(np.sum(np.exp(values - shift), axis=axes, keepdims=True))
 
 
 def logsumexp(x, axis=None, keepdims=False):
@@ -147,7 +152,8 @@ def logsumexp(x, axis=None, keepdims=False):
     """
     if isinstance(x, Scalar):
         return _scalar_reduction(x, axis, "logsumexp")
-    x, axes = _input(x, axis, "logsumexp")
+    x, axes = _input(x, axis, "logsumexp", keepdims)
+    x = floating(x)
     lse = _logsumexp_kept(x.value, axes)
     output = Tensor(lse if keepdims else np.squeeze(lse, axes), inputs=(x,), op="logsumexp")
 
@@ -161,8 +167,10 @@ def logsumexp(x, axis=None, keepdims=False):
 def softmax(x, axis=-1):
     """exp(x) / sum(exp(x)) along one ``axis`` (default -1, the last), stable for any logits; same shape as x."""
     x, _ = _input(x, None, "softmax")
+    x = floating(x)
     axis = normalize_axis(axis, x.ndim, "softmax")
-    shifted = np.exp(x.value - np.max(x.value, axis=axis, keepdims=True))
+    # initial=-inf: an empty axis has no max, and its softmax is empty (as PyTorch)
+    shifted = np.exp(x.value - np.max(x.value, axis=axis, keepdims=True, initial=-np.inf))
     output = Tensor(shifted / np.sum(shifted, axis=axis, keepdims=True), inputs=(x,), op="softmax")
 
     def _backward():
@@ -176,6 +184,7 @@ def softmax(x, axis=-1):
 def log_softmax(x, axis=-1):
     """x - logsumexp(x) along one ``axis`` (default -1, the last): same shape as x, finite even for logits of 1e8."""
     x, _ = _input(x, None, "log_softmax")
+    x = floating(x)
     axis = normalize_axis(axis, x.ndim, "log_softmax")
     output = Tensor(x.value - _logsumexp_kept(x.value, (axis,)), inputs=(x,), op="log_softmax")
 
@@ -192,7 +201,11 @@ def argmax(x, axis=None, keepdims=False):
     like ``sum``. axis=None (the default) gives the flat index; keepdims=False (the default) drops
     the reduced axes, True keeps them as 1s.
     """
-    values = x.value if isinstance(x, Tensor) else np.asarray(x)
+    values = as_array(x, "argmax", "x")
+    check_bool(keepdims, "argmax", "keepdims")
     if axis is not None:
         axis = normalize_axis(axis, values.ndim, "argmax")
+    if (values.size == 0 if axis is None else values.shape[axis] == 0):
+        where = "an empty input" if axis is None else f"the empty axis {axis}"
+        raise ValueError(f"argmax: no largest element in {where} (shape {values.shape})")
     return np.argmax(values, axis=axis, keepdims=keepdims)

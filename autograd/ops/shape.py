@@ -3,28 +3,21 @@ joining and splitting. Each backward moves the gradient back the same way in rev
 """
 
 import itertools
+import math
 import numbers
 
 import numpy as np
 
+from autograd.ops.args import is_int, number_or_array, shape_tuple
 from autograd.ops.axes import normalize_axes, normalize_axis
 from autograd.ops.broadcast import unbroadcast
 from autograd.tensor import Tensor, as_tensor
 
 
-def _shape_tuple(shape, op):
-    if isinstance(shape, numbers.Integral):
-        return (int(shape),)
-    try:
-        return tuple(int(n) for n in shape)
-    except TypeError:
-        raise ValueError(f"{op}: shape must be an int or a sequence of ints, got {shape!r}") from None
-
-
 def reshape(x, shape):
     """The same elements in a new ``shape`` (one entry may be -1); the output has that shape."""
-    x = as_tensor(x)
-    shape = _shape_tuple(shape, "reshape")
+    x = as_tensor(x, "reshape", "x")
+    shape = shape_tuple(shape, "reshape", allow_minus_one=True)
     try:
         value = x.value.reshape(shape)
     except ValueError:
@@ -42,21 +35,22 @@ def flatten(x, start_dim=0, end_dim=-1):
     """Axes start_dim..end_dim merged into one (PyTorch's flatten). The defaults start_dim=0,
     end_dim=-1 give 1-D: (N, C, H, W) -> (N*C*H*W,); start_dim=1 gives (N, C*H*W).
     """
-    x = as_tensor(x)
+    x = as_tensor(x, "flatten", "x")
     if x.ndim == 0:
         return reshape(x, (1,))
     start = normalize_axis(start_dim, x.ndim, "flatten")
     end = normalize_axis(end_dim, x.ndim, "flatten")
     if start > end:
         raise ValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim}")
-    return reshape(x, (*x.shape[:start], -1, *x.shape[end + 1:]))
+    merged = math.prod(x.shape[start:end + 1])  # not -1: NumPy cannot infer it when another axis is 0
+    return reshape(x, (*x.shape[:start], merged, *x.shape[end + 1:]))
 
 
 def transpose(x, axes=None):
     """Axes permuted, like np.transpose: output axis i is x's axis ``axes[i]``; axes=None (the
     default) reverses them, so (A, B, C) -> (C, B, A).
     """
-    x = as_tensor(x)
+    x = as_tensor(x, "transpose", "x")
     if axes is None:
         axes = tuple(reversed(range(x.ndim)))
     else:
@@ -74,7 +68,7 @@ def transpose(x, axes=None):
 
 def swapaxes(x, axis1, axis2):
     """Axes ``axis1`` and ``axis2`` exchanged, like np.swapaxes: (A, B, C) with 0, 2 -> (C, B, A)."""
-    x = as_tensor(x)
+    x = as_tensor(x, "swapaxes", "x")
     axes = list(range(x.ndim))
     a = normalize_axis(axis1, x.ndim, "swapaxes")
     b = normalize_axis(axis2, x.ndim, "swapaxes")
@@ -84,7 +78,7 @@ def swapaxes(x, axis1, axis2):
 
 def expand_dims(x, axis):
     """New axes of length 1 at ``axis`` (an int or a tuple), like np.expand_dims: (A, B) at 1 -> (A, 1, B)."""
-    x = as_tensor(x)
+    x = as_tensor(x, "expand_dims", "x")
     count = len(axis) if isinstance(axis, (tuple, list)) else 1
     axes = normalize_axes(axis, x.ndim + count, "expand_dims")
     return reshape(x, np.expand_dims(x.value, axes).shape)
@@ -94,7 +88,7 @@ def squeeze(x, axis=None):
     """Axes of length 1 removed: all of them with axis=None (the default), else the ones in ``axis``
     (an int or a tuple). (A, 1, B) -> (A, B).
     """
-    x = as_tensor(x)
+    x = as_tensor(x, "squeeze", "x")
     if axis is None:
         axes = tuple(i for i, n in enumerate(x.shape) if n == 1)
     else:
@@ -107,8 +101,8 @@ def squeeze(x, axis=None):
 
 def broadcast_to(x, shape):
     """x repeated along new or length-1 axes to ``shape`` (the output's shape); the backward sums it back."""
-    x = as_tensor(x)
-    shape = _shape_tuple(shape, "broadcast_to")
+    x = as_tensor(x, "broadcast_to", "x")
+    shape = shape_tuple(shape, "broadcast_to")
     try:
         value = np.broadcast_to(x.value, shape)
     except ValueError:
@@ -146,9 +140,13 @@ def getitem(x, index):
     them; the output has NumPy's shape for that index. Repeated integer indices each send their
     gradient back (they add up, with ``np.add.at``), the fix the lesson's exercise 2.2 asks for.
     """
-    x = as_tensor(x)
+    x = as_tensor(x, "getitem", "x")
     index = _plain_index(index)
-    output = Tensor(np.asarray(x.value[index]), inputs=(x,), op="[...]")
+    try:
+        value = np.asarray(x.value[index])
+    except (IndexError, TypeError, ValueError) as error:
+        raise IndexError(f"getitem: index {index!r} does not fit shape {x.shape}: {error}") from None
+    output = Tensor(value, inputs=(x,), op="[...]")
 
     def _backward():
         grad = np.zeros(x.shape, dtype=output.grad.dtype)
@@ -168,14 +166,17 @@ def pad(x, pad_width, mode="constant", constant_values=0):
     and the only differentiable mode) fills with constant_values=0 (the default). The backward crops
     the gradient back to x's region.
     """
-    x = as_tensor(x)
+    x = as_tensor(x, "pad", "x")
     if mode != "constant":
         raise ValueError(f"pad: only mode='constant' is differentiable here, got {mode!r}")
+    if x.ndim == 0:
+        raise ValueError("pad: a 0-d input has no axes to pad (shape ())")
+    constant_values = number_or_array(constant_values, "pad", "constant_values")
     try:
         widths = np.broadcast_to(np.asarray(pad_width), (x.ndim, 2))
     except ValueError:
         raise ValueError(f"pad: pad_width {pad_width!r} does not fit a {x.ndim}-d input") from None
-    if widths.dtype.kind not in "iu" or (widths < 0).any():
+    if widths.dtype.kind not in "iu" or (widths < 0).any():  # bools, floats, text are refused
         raise ValueError(f"pad: widths must be non-negative ints, got {pad_width!r}")
     widths = [(int(before), int(after)) for before, after in widths]
     value = np.pad(x.value, widths, mode="constant", constant_values=constant_values)
@@ -189,11 +190,17 @@ def pad(x, pad_width, mode="constant", constant_values=0):
     return output
 
 
+def _tensor_list(tensors, op):
+    if not isinstance(tensors, (list, tuple)):
+        raise TypeError(f"{op}: tensors must be a list or tuple of tensors, got {type(tensors).__name__}")
+    return [as_tensor(t, op, f"tensors[{i}]") for i, t in enumerate(tensors)]
+
+
 def concatenate(tensors, axis=0):
     """Tensors joined along an existing ``axis`` (default 0): their other axes must match, and the
     output's ``axis`` is the sum of theirs, e.g. (2, C) and (3, C) -> (5, C).
     """
-    tensors = [as_tensor(t) for t in tensors]
+    tensors = _tensor_list(tensors, "concatenate")
     if not tensors:
         raise ValueError("concatenate: needs at least one tensor")
     axis = normalize_axis(axis, tensors[0].ndim, "concatenate")
@@ -217,7 +224,7 @@ def concatenate(tensors, axis=0):
 
 def stack(tensors, axis=0):
     """Tensors of one shape S joined along a new ``axis`` (default 0): k tensors -> (k, *S) for axis=0."""
-    tensors = [as_tensor(t) for t in tensors]
+    tensors = _tensor_list(tensors, "stack")
     if not tensors:
         raise ValueError("stack: needs at least one tensor")
     shapes = {t.shape for t in tensors}
@@ -240,15 +247,18 @@ def split(x, indices_or_sections, axis=0):
     (which must divide the length: equal pieces) or the indices to cut at. Each piece keeps x's
     shape except along ``axis``.
     """
-    x = as_tensor(x)
+    x = as_tensor(x, "split", "x")
     axis = normalize_axis(axis, x.ndim, "split")
     length = x.shape[axis]
-    if isinstance(indices_or_sections, numbers.Integral):
+    if is_int(indices_or_sections):
         sections = int(indices_or_sections)
         if sections <= 0 or length % sections:
             raise ValueError(f"split: {sections} sections do not divide axis {axis} of length {length}")
         bounds = list(range(0, length + 1, length // sections))
     else:
-        bounds = [0, *(int(i) for i in indices_or_sections), length]
+        indices = shape_tuple(indices_or_sections, "split", "indices_or_sections")
+        if list(indices) != sorted(indices) or (indices and indices[-1] > length):
+            raise ValueError(f"split: indices {indices} must be increasing and within axis {axis} of length {length}")
+        bounds = [0, *indices, length]
     lead = (slice(None),) * axis
     return [getitem(x, (*lead, slice(start, stop))) for start, stop in itertools.pairwise(bounds)]

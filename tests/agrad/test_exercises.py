@@ -63,7 +63,7 @@ def test_write_student_versions_clears_outputs_and_keeps_checks(tmp_path):
     assert all(c["outputs"] == [] and c["execution_count"] is None for c in student["cells"])
     assert exercises.check_cells(student) == [1]
     assert student["cells"][1]["source"] == notebook["cells"][1]["source"], "expected check cells unchanged"
-    assert list(tmp_path.glob("student/.*.tmp")) == [], "expected no temporary files left"
+    assert list(tmp_path.glob("student/.*.agrad-tmp")) == [], "expected no temporary files left"
 
 
 def test_refuses_to_overwrite_the_solutions(tmp_path, capsys):

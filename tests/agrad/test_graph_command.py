@@ -64,5 +64,5 @@ def test_png_without_graphviz_says_how_to_install_it(tmp_path, no_dot, capsys):
 @pytest.mark.parametrize("name, message", [("graph.xyz", "cannot tell the format"),
                                            ("missing/graph.svg", "does not exist")])
 def test_bad_output_paths(tmp_path, capsys, name, message):
-    assert run_graph(["-o", str(tmp_path / name)]) == 1
+    assert run_graph(["-o", str(tmp_path / name)]) == 2, "expected the usage error code for a bad -o"
     assert message in capsys.readouterr().err

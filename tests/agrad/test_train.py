@@ -83,7 +83,7 @@ def test_ctrl_c_leaves_the_last_good_checkpoint(tmp_path, monkeypatch, capsys):
     assert _train(tmp_path) == 130
     assert "last good checkpoint" in capsys.readouterr().out
     assert load_checkpoint(tmp_path / "last.npz")["epoch"] == 1, "expected epoch 1's checkpoint intact"
-    assert not list(tmp_path.glob(".*.tmp")), "expected no half-written files"
+    assert not list(tmp_path.glob(".*.agrad-tmp")), "expected no half-written files"
 
 
 def test_eval_prints_accuracy_and_confusion_matrix(tmp_path, capsys):

@@ -12,7 +12,7 @@ import nn
 
 
 def _leftovers(directory):
-    return [name for name in os.listdir(directory) if name.endswith(".tmp")]
+    return [name for name in os.listdir(directory) if name.endswith(".agrad-tmp")]
 
 
 def test_round_trip_keeps_order_dtypes_and_values(tmp_path):

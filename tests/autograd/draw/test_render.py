@@ -71,7 +71,7 @@ def test_render_writes_the_file_without_system_dot(drawing, no_dot, wasm, tmp_pa
     path = drawing.render(tmp_path / "other", cleanup=True)
     assert path == os.fspath(tmp_path / "other.svg") and (tmp_path / "other.svg").exists()
     assert not (tmp_path / "other").exists(), "expected cleanup=True to remove the source"
-    assert not [p for p in os.listdir(tmp_path) if p.endswith(".tmp")], "expected no temporary file left"
+    assert not [p for p in os.listdir(tmp_path) if p.endswith(".agrad-tmp")], "expected no temporary file left"
 
 
 @pytest.mark.parametrize("format", ["png", "pdf"])
