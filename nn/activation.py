@@ -46,7 +46,11 @@ class Sigmoid(Module):
 
 
 class LeakyReLU(Module):
-    """x where x > 0, else negative_slope * x (default 0.01)."""
+    """x where x > 0, else negative_slope * x. Elementwise: any shape in, the same shape out.
+
+    Defaults negative_slope=0.01; inplace=False is accepted for PyTorch compatibility and ignored
+    (agrad never overwrites a value the backward pass may need).
+    """
 
     def __init__(self, negative_slope=0.01, inplace=False):
         super().__init__()
@@ -62,7 +66,12 @@ class LeakyReLU(Module):
 
 
 class ELU(Module):
-    """x where x > 0, else alpha (exp(x) - 1) (Clevert et al., 2015; default alpha=1)."""
+    """x where x > 0, else alpha (exp(x) - 1) (Clevert et al., 2015). Elementwise: any shape in,
+    the same shape out.
+
+    Defaults alpha=1.0; inplace=False is accepted for PyTorch compatibility and ignored (agrad
+    never overwrites a value the backward pass may need).
+    """
 
     def __init__(self, alpha=1.0, inplace=False):
         super().__init__()
@@ -78,7 +87,8 @@ class ELU(Module):
 
 
 class GELU(Module):
-    """x Phi(x) (``approximate='none'``) or its tanh approximation (``approximate='tanh'``)."""
+    """x Phi(x) (``approximate='none'``, the default) or its tanh approximation
+    (``approximate='tanh'``). Elementwise: any shape in, the same shape out."""
 
     def __init__(self, approximate="none"):
         super().__init__()
@@ -94,7 +104,11 @@ class GELU(Module):
 
 
 class SiLU(Module):
-    """x sigmoid(x) (swish)."""
+    """x sigmoid(x) (swish). Elementwise: any shape in, the same shape out.
+
+    inplace=False is accepted for PyTorch compatibility and ignored (agrad never overwrites a
+    value the backward pass may need).
+    """
 
     def __init__(self, inplace=False):
         super().__init__()
@@ -105,7 +119,11 @@ class SiLU(Module):
 
 
 class Hardtanh(Module):
-    """x clipped to [min_val, max_val] (default [-1, 1])."""
+    """x clipped to [min_val, max_val]. Elementwise: any shape in, the same shape out.
+
+    Defaults min_val=-1.0, max_val=1.0; inplace=False is accepted for PyTorch compatibility and
+    ignored (agrad never overwrites a value the backward pass may need).
+    """
 
     def __init__(self, min_val=-1.0, max_val=1.0, inplace=False):
         super().__init__()
@@ -123,7 +141,8 @@ class Hardtanh(Module):
 
 
 class Softplus(Module):
-    """log(1 + exp(beta x)) / beta, linear where beta x > threshold (defaults beta=1, threshold=20)."""
+    """log(1 + exp(beta x)) / beta, linear where beta x > threshold (defaults beta=1.0,
+    threshold=20.0). Elementwise: any shape in, the same shape out."""
 
     def __init__(self, beta=1.0, threshold=20.0):
         super().__init__()
@@ -147,7 +166,9 @@ def _implicit_dim(ndim, layer):
 
 
 class Softmax(Module):
-    """exp(x) / sum(exp(x)) along ``dim`` (pass it: ``dim=None`` is PyTorch's deprecated guess)."""
+    """exp(x) / sum(exp(x)) along ``dim``: x of any shape -> the same shape, each slice along
+    ``dim`` summing to 1. Pass ``dim``: the default ``dim=None`` is PyTorch's deprecated guess
+    (axis 0 for 0-, 1- and 3-d input, else axis 1, with a UserWarning)."""
 
     def __init__(self, dim=None):
         super().__init__()
@@ -162,7 +183,9 @@ class Softmax(Module):
 
 
 class LogSoftmax(Module):
-    """x - logsumexp(x) along ``dim``: log-probabilities for ``NLLLoss``."""
+    """x - logsumexp(x) along ``dim``: log-probabilities for ``NLLLoss``; x of any shape -> the
+    same shape. Pass ``dim``: the default ``dim=None`` is PyTorch's deprecated guess (axis 0 for
+    0-, 1- and 3-d input, else axis 1, with a UserWarning)."""
 
     def __init__(self, dim=None):
         super().__init__()

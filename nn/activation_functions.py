@@ -32,7 +32,11 @@ def _unary(x, value, derivative, op):
 
 
 def leaky_relu(input, negative_slope=0.01, inplace=False):
-    """x where x > 0, else negative_slope * x. The gradient at 0 is ``negative_slope`` (torch)."""
+    """x where x > 0, else negative_slope * x. The gradient at 0 is ``negative_slope`` (torch).
+
+    Elementwise: any shape in, the same shape out. Defaults negative_slope=0.01; inplace=False
+    is accepted for PyTorch compatibility and ignored (agrad never overwrites a graph value).
+    """
     slope = _number(negative_slope, "negative_slope", "leaky_relu")
     x = as_tensor(input, "leaky_relu", "input")
     positive = x.value > 0
@@ -42,7 +46,11 @@ def leaky_relu(input, negative_slope=0.01, inplace=False):
 
 
 def elu(input, alpha=1.0, inplace=False):
-    """x where x > 0, else alpha (e^x - 1); the gradient there is alpha e^x (alpha at 0, torch)."""
+    """x where x > 0, else alpha (e^x - 1); the gradient there is alpha e^x (alpha at 0, torch).
+
+    Elementwise: any shape in, the same shape out. Defaults alpha=1.0; inplace=False is accepted
+    for PyTorch compatibility and ignored (agrad never overwrites a graph value).
+    """
     alpha = _number(alpha, "alpha", "elu")
     x = as_tensor(input, "elu", "input")
     positive = x.value > 0
@@ -70,7 +78,11 @@ def gelu(input, approximate="none"):
 
 
 def silu(input, inplace=False):
-    """x sigmoid(x) (also called swish); the gradient is s (1 + x (1 - s))."""
+    """x sigmoid(x) (also called swish); the gradient is s (1 + x (1 - s)).
+
+    Elementwise: any shape in, the same shape out. inplace=False is accepted for PyTorch
+    compatibility and ignored (agrad never overwrites a graph value).
+    """
     x = as_tensor(input, "silu", "input")
     s = special.expit(x.value)
     return _unary(x, x.value * s, lambda: s * (1 + x.value * (1 - s)), "silu")
@@ -78,7 +90,12 @@ def silu(input, inplace=False):
 
 def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
     """x clipped to [min_val, max_val]. The gradient is 1 strictly inside and 0 at and beyond the
-    ends (torch's hardtanh; ``clip`` passes it at the ends)."""
+    ends (torch's hardtanh; ``clip`` passes it at the ends).
+
+    Elementwise: any shape in, the same shape out. Defaults min_val=-1.0, max_val=1.0;
+    inplace=False is accepted for PyTorch compatibility and ignored (agrad never overwrites a
+    graph value).
+    """
     low = _number(min_val, "min_val", "hardtanh")
     high = _number(max_val, "max_val", "hardtanh")
     if low > high:

@@ -164,6 +164,7 @@ class ModuleList(Module):
         self._renumber(modules)
 
     def pop(self, index=-1):
+        """Remove and return the module at ``index`` (default -1, the last); the rest are renumbered."""
         module = self[index]
         del self[index]
         return module
@@ -215,20 +216,25 @@ class ModuleDict(Module):
         return iter(self._modules)
 
     def keys(self):
+        """The keys, in insertion order (a live view, as ``dict.keys()``)."""
         return self._modules.keys()
 
     def values(self):
+        """The modules, in insertion order (a live view, as ``dict.values()``)."""
         return self._modules.values()
 
     def items(self):
+        """The (key, module) pairs, in insertion order (a live view, as ``dict.items()``)."""
         return self._modules.items()
 
     def pop(self, key):
+        """Remove and return the module under ``key`` (KeyError if there is none)."""
         module = self[key]
         del self[key]
         return module
 
     def clear(self):
+        """Remove every module."""
         self._modules.clear()
 
     def update(self, modules):

@@ -66,6 +66,8 @@ class ConvTranspose2d(Module):
         self.reset_parameters()
 
     def reset_parameters(self):
+        """Draw ``weight`` and ``bias`` again as at construction: kaiming_uniform_(a=sqrt(5)) and
+        U(-1/sqrt(fan_in), 1/sqrt(fan_in)), with fan_in = weight.shape[1] * kH * kW."""
         # torch's fan_in of a transposed weight is weight.shape[1] * kernel area, as for any weight
         init.default_weight_and_bias_(self.weight, self.bias)
 

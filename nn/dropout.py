@@ -28,7 +28,11 @@ class Dropout(Module):
 
 class Dropout2d(Module):
     """Zero whole channels x[n, c] with probability ``p`` (scaling the rest by 1/(1-p)) while
-    ``training``; the identity after ``eval()``. x: (N, C, H, W) (or (N, C, L), as PyTorch)."""
+    ``training``; the identity after ``eval()``. x: (N, C, H, W) (or (N, C, L), as PyTorch)
+    -> same shape. ``p`` outside [0, 1] raises ValueError.
+
+    Defaults p=0.5, inplace=False (accepted for PyTorch compatibility and ignored).
+    """
 
     def __init__(self, p=0.5, inplace=False):
         super().__init__()

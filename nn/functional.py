@@ -131,7 +131,12 @@ def dropout(input, p=0.5, training=True, inplace=False):
 def dropout2d(input, p=0.5, training=True, inplace=False):
     """Channel dropout: each whole feature map x[n, c] is zeroed with probability p and the
     others scaled by 1/(1-p). input: (N, C, H, W); a 3-d input is taken as (N, C, L), with a
-    warning, as PyTorch does. Draws come from NumPy's global generator, as ``dropout``'s."""
+    warning, as PyTorch does; any other number of axes raises ValueError. Same shape out.
+    Draws come from NumPy's global generator, as ``dropout``'s.
+
+    With ``training=False`` (or p=0) the input is returned as is. Defaults: p=0.5,
+    training=True, inplace=False (accepted for PyTorch compatibility and ignored).
+    """
     _check_dropout_probability(p)
     x = as_tensor(input, "dropout2d", "input")
     if x.ndim not in (3, 4):

@@ -118,6 +118,10 @@ class LayerNorm(Module):
     x: (*, *normalized_shape) -> same shape, each sample normalised over its last
     ``len(normalized_shape)`` axes. ``elementwise_affine`` adds ``weight`` (ones) and ``bias``
     (zeros) of shape normalized_shape (``bias=False`` drops the bias). state_dict keys: weight, bias.
+
+    Defaults (PyTorch's): eps=1e-5 (added to the variance), elementwise_affine=True, bias=True;
+    dtype=None gives float32 parameters (the input is cast to their dtype; without parameters
+    dtype has no effect: a floating input keeps its dtype, any other becomes float32).
     """
 
     def __init__(self, normalized_shape, eps=1e-5, elementwise_affine=True, bias=True, dtype=None):
@@ -150,6 +154,10 @@ class GroupNorm(Module):
 
     x: (N, num_channels, *) -> same shape; the channels are split into ``num_groups`` groups,
     each normalised per sample. ``affine`` adds per-channel ``weight`` (ones) and ``bias`` (zeros).
+
+    Defaults (PyTorch's): eps=1e-5 (added to the variance), affine=True; dtype=None gives float32
+    parameters (the input is cast to their dtype; with affine=False dtype has no effect: a
+    floating input keeps its dtype, any other becomes float32).
     """
 
     def __init__(self, num_groups, num_channels, eps=1e-5, affine=True, dtype=None):

@@ -82,7 +82,8 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
     """Split the C channels into ``num_groups`` groups and normalise each group of each sample.
 
     input: (N, C, *) with C divisible by num_groups; weight, bias: (C,) or None -> input's shape.
-    Statistics are over the C/num_groups channels of a group and all spatial positions.
+    Statistics are over the C/num_groups channels of a group and all spatial positions:
+    y = (x - mean) / sqrt(var + eps) * weight + bias, with the biased var. Default eps=1e-5.
     """
     x = as_tensor(input, "group_norm", "input")
     if x.ndim < 2:

@@ -28,6 +28,10 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
     max_norm / (total_norm + 1e-6), PyTorch's formula. Returns the total norm before clipping (a
     NumPy scalar of the gradients' dtype: ``float(norm)`` or ``norm.item()``). ``foreach`` is
     accepted for PyTorch compatibility and ignored.
+
+    Defaults (PyTorch's): norm_type=2.0, error_if_nonfinite=False, foreach=None. With
+    error_if_nonfinite=True a NaN or infinite total norm raises RuntimeError (the gradients are
+    left as they are); with False the gradients are scaled anyway (to NaN or 0, as PyTorch).
     """
     for name, value in (("max_norm", max_norm), ("norm_type", norm_type)):
         if isinstance(value, bool) or not isinstance(value, numbers.Real) or math.isnan(value):
@@ -57,7 +61,10 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
 
 
 def clip_grad_value_(parameters, clip_value, foreach=None):
-    """Clip every gradient entry to [-clip_value, clip_value] in place."""
+    """Clip every gradient entry to [-clip_value, clip_value] in place; returns None.
+
+    foreach=None (the default) is accepted for PyTorch compatibility and ignored.
+    """
     if isinstance(clip_value, bool) or not isinstance(clip_value, numbers.Real):
         raise TypeError(f"clip_grad_value_: clip_value must be a real number, got {clip_value!r}")
     for p in _with_grads(parameters, "clip_grad_value_"):

@@ -16,6 +16,12 @@ class OneCycleLR(LRScheduler):
     ``'linear'``); with ``cycle_momentum`` the momentum (SGD, RMSprop) or beta1 (Adam) moves the
     opposite way between ``max_momentum`` and ``base_momentum``. ``three_phase`` returns to the
     initial rate symmetrically before the final annealing. PyTorch's arguments and numbers.
+
+    Defaults (PyTorch's): pct_start=0.3, anneal_strategy='cos' (or 'linear'), cycle_momentum=True,
+    base_momentum=0.85, max_momentum=0.95, div_factor=25.0, final_div_factor=1e4, three_phase=False,
+    last_epoch=-1: here the number of batches already stepped; -1 starts the cycle and writes
+    'initial_lr', 'max_lr', 'min_lr' (and the momentum bounds) into each group, another value
+    resumes and expects them there (load the optimizer's state_dict first).
     """
 
     def __init__(self, optimizer, max_lr, total_steps=None, epochs=None, steps_per_epoch=None, pct_start=0.3,
@@ -166,4 +172,6 @@ class ReduceLROnPlateau(LRScheduler):
 
     @property
     def in_cooldown(self):
+        """True while the ``cooldown`` epochs after a reduction are still running (bad epochs
+        do not count then)."""
         return self.cooldown_counter > 0

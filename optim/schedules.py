@@ -42,6 +42,8 @@ class MultiStepLR(LRScheduler):
         lr_epoch = initial_lr * gamma ** (number of milestones <= epoch)
 
     A milestone listed twice multiplies by gamma twice, as in PyTorch.
+
+    Defaults gamma=0.1, last_epoch=-1 (-1 to start; the last epoch's index when resuming).
     """
 
     def __init__(self, optimizer, milestones, gamma=0.1, last_epoch=-1):
@@ -71,6 +73,9 @@ class LinearLR(LRScheduler):
         lr_epoch = initial_lr * (start + (end - start) * min(epoch, total_iters) / total_iters)
 
     computed recursively from the current rate, as PyTorch does.
+
+    Defaults start_factor=1/3, end_factor=1.0, total_iters=5, last_epoch=-1 (-1 to start; the
+    last epoch's index when resuming).
     """
 
     def __init__(self, optimizer, start_factor=1.0 / 3, end_factor=1.0, total_iters=5, last_epoch=-1):
@@ -107,6 +112,7 @@ class LambdaLR(LRScheduler):
     """lr_epoch = initial_lr * lr_lambda(epoch), with one function or one per param group.
 
     ``state_dict()`` leaves the functions out (rebuild the scheduler with them, then load).
+    last_epoch=-1 (the default) to start; the last epoch's index when resuming.
     """
 
     def __init__(self, optimizer, lr_lambda, last_epoch=-1):
@@ -137,6 +143,10 @@ class SequentialLR(LRScheduler):
         scheduler = SequentialLR(opt, [warmup, cosine], milestones=[5])
 
     ``state_dict()`` holds the inner schedulers' states under ``'_schedulers.<i>.<key>'``.
+
+    last_epoch=-1 (the default, PyTorch's) starts the epoch count at 0. Another value only
+    shifts the count compared with ``milestones``: the first scheduler still starts from its
+    beginning (to resume, build the schedulers again and ``load_state_dict``).
     """
 
     def __init__(self, optimizer, schedulers, milestones, last_epoch=-1):

@@ -32,9 +32,11 @@ class ConvAutoencoder(Module):
         )
 
     def encode(self, x):
+        """The encoder half: x: (N, in_channels, H, W) -> z: (N, c2, H/4, W/4)."""
         return self.encoder(x)
 
     def decode(self, z):
+        """The decoder half: z: (N, c2, h, w) -> (N, in_channels, 4h, 4w), values in (0, 1)."""
         return self.decoder(z)
 
     def forward(self, x):

@@ -64,6 +64,10 @@ class ResNet(Module):
     ResNet-20. Convolutions are initialised with kaiming_normal_ (fan_out, ReLU), BatchNorm
     with weight 1 and bias 0. state_dict keys as torchvision's names: conv1.weight, bn1.*,
     layer1.0.conv1.weight, ..., fc.{weight,bias}.
+
+    Defaults: num_blocks=(3, 3, 3), num_classes=10, in_channels=3, option="A" (the shortcut of
+    a block that changes the shape, see ``BasicBlock``: "A" zero-padding, "B" 1x1 convolutions),
+    widths=(16, 32, 64) (the channels of the three stages; conv1 has widths[0]).
     """
 
     def __init__(self, num_blocks=(3, 3, 3), num_classes=10, in_channels=3, option="A", widths=(16, 32, 64)):
@@ -109,7 +113,12 @@ def _resnet(n):
         return ResNet((n, n, n), num_classes, in_channels, option)
 
     build.__name__ = f"resnet{6 * n + 2}"
-    build.__doc__ = f"ResNet-{6 * n + 2} for CIFAR: three stages of {n} basic block(s) (16, 32, 64 channels)."
+    build.__doc__ = (
+        f"ResNet-{6 * n + 2} for CIFAR: three stages of {n} basic block(s) (16, 32, 64 channels), "
+        f"``ResNet(({n}, {n}, {n}), num_classes, in_channels, option)``.\n\n"
+        "x: (N, in_channels, H, W) -> (N, num_classes) logits. Defaults num_classes=10, in_channels=3, "
+        'option="A" (zero-padding shortcuts; "B": 1x1 convolutions).'
+    )
     return build
 
 

@@ -63,10 +63,18 @@ class VGG(Module):
 
 
 def vgg_small(num_classes=10, in_channels=3, batch_norm=True):
-    """VGG with 32-32-M-64-64-M-128-128-M: about 0.29M parameters."""
+    """VGG with 32-32-M-64-64-M-128-128-M: about 0.29M parameters.
+
+    x: (N, in_channels, H, W) -> (N, num_classes) logits. Defaults num_classes=10, in_channels=3,
+    batch_norm=True (False: no BatchNorm2d, and convolutions with biases).
+    """
     return VGG("small", num_classes, in_channels, batch_norm)
 
 
 def vgg11(num_classes=10, in_channels=3, batch_norm=True):
-    """VGG-11's convolutions (configuration A) with BatchNorm and one linear layer, for 32x32 images."""
+    """VGG-11's convolutions (configuration A) with BatchNorm and one linear layer, for 32x32 images.
+
+    x: (N, in_channels, H, W) -> (N, num_classes) logits. Defaults num_classes=10, in_channels=3,
+    batch_norm=True (False: no BatchNorm2d, and convolutions with biases).
+    """
     return VGG("vgg11", num_classes, in_channels, batch_norm)
