@@ -2,17 +2,18 @@
 
 Each fused op computes its forward in NumPy and writes its backward right below it, so a layer
 is one graph node rather than a chain of small ones (fewer passes over memory, and the classic
-formulas in one place). Convolution and pooling are autograd's own ops, re-exported here.
+formulas in one place). Convolution and pooling are autograd's own ops, here also taking an
+unbatched (C, H, W) input as PyTorch's functions do.
 """
 
 import warnings
 
 import numpy as np
 
-from autograd.ops.conv import conv2d, conv_transpose2d
+from autograd.ops import conv as _conv
+from autograd.ops import pool as _pool
 from autograd.ops.elementwise import relu, sigmoid, tanh
 from autograd.ops.fold import fold, unfold
-from autograd.ops.pool import avg_pool2d, max_pool2d
 from autograd.ops.reduce import log_softmax as _log_softmax
 from autograd.ops.reduce import softmax as _softmax
 from autograd.tensor import Tensor, as_tensor
@@ -25,7 +26,7 @@ from nn.loss_functions import (
     nll_loss,
 )
 from nn.normalization_functions import group_norm, layer_norm
-from nn.resampling_functions import adaptive_avg_pool2d, adaptive_max_pool2d, interpolate
+from nn.resampling_functions import _unbatched, adaptive_avg_pool2d, adaptive_max_pool2d, interpolate
 
 __all__ = [
     "adaptive_avg_pool2d", "adaptive_max_pool2d", "avg_pool2d", "batch_norm", "binary_cross_entropy",
@@ -34,6 +35,55 @@ __all__ = [
     "log_softmax", "max_pool2d", "mse_loss", "nll_loss", "relu", "sigmoid", "silu", "softmax", "softplus", "tanh",
     "unfold",
 ]
+
+
+
+def _batched_or_not(op, input, *args):
+    output = _unbatched(op, input, *args)
+    return op(input, *args) if output is None else output
+
+
+def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """``ag.conv2d`` that also takes one unbatched image, as PyTorch's ``F.conv2d`` does.
+
+    input: (N, C_in, H, W) or (C_in, H, W); weight: (C_out, C_in/groups, kH, kW); bias: (C_out,)
+    or None -> (N, C_out, H_out, W_out), or (C_out, H_out, W_out) for an unbatched input.
+    Defaults (PyTorch's): bias=None, stride=1, padding=0 (an int, a pair, "valid" or "same"),
+    dilation=1, groups=1.
+    """
+    return _batched_or_not(_conv.conv2d, input, weight, bias, stride, padding, dilation, groups)
+
+
+def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+    """``ag.conv_transpose2d`` that also takes one unbatched image, as PyTorch's does.
+
+    input: (N, C_in, H_in, W_in) or (C_in, H_in, W_in); weight: (C_in, C_out/groups, kH, kW);
+    bias: (C_out,) or None -> (N, C_out, H, W), or (C_out, H, W) unbatched, with
+    H = (H_in - 1) sH - 2 pH + dH (kH - 1) + output_padding + 1. Defaults (PyTorch's):
+    bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1.
+    """
+    return _batched_or_not(_conv.conv_transpose2d, input, weight, bias, stride, padding, output_padding,
+                           groups, dilation)
+
+
+def max_pool2d(input, kernel_size, stride=None, padding=0):
+    """``ag.max_pool2d`` that also takes one unbatched image: the max over each window.
+
+    input: (N, C, H, W) or (C, H, W) -> (N, C, H_out, W_out) or (C, H_out, W_out), with
+    H_out = (H + 2 pH - kH) // sH + 1. Defaults: stride=None (the kernel size), padding=0
+    (-inf, at most half the kernel).
+    """
+    return _batched_or_not(_pool.max_pool2d, input, kernel_size, stride, padding)
+
+
+def avg_pool2d(input, kernel_size, stride=None, padding=0):
+    """``ag.avg_pool2d`` that also takes one unbatched image: the mean over each window.
+
+    input: (N, C, H, W) or (C, H, W) -> (N, C, H_out, W_out) or (C, H_out, W_out). Defaults:
+    stride=None (the kernel size), padding=0 (zeros, counted in the mean as PyTorch's
+    count_include_pad=True).
+    """
+    return _batched_or_not(_pool.avg_pool2d, input, kernel_size, stride, padding)
 
 
 def linear(input, weight, bias=None):

@@ -66,3 +66,39 @@ def test_png_without_graphviz_says_how_to_install_it(tmp_path, no_dot, capsys):
 def test_bad_output_paths(tmp_path, capsys, name, message):
     assert run_graph(["-o", str(tmp_path / name)]) == 2, "expected the usage error code for a bad -o"
     assert message in capsys.readouterr().err
+
+
+def test_every_model_agrad_train_knows_can_be_drawn(tmp_path):
+    out = tmp_path / "resnet8.dot"
+    assert run_graph(["--model", "resnet8", "-o", str(out), "--batch-size", "2"]) == 0
+    dot = out.read_text()
+    for name in ["layer1.0.conv1.weight", "fc.bias"]:
+        assert name in dot, f"expected ResNet-8's parameter {name} named in the drawing"
+
+
+def test_a_students_own_model_is_drawn_on_the_input_shape_given(tmp_path, capsys):
+    source = tmp_path / "my_net.py"
+    source.write_text(
+        "import nn\n\n"
+        "class Net(nn.Module):\n"
+        "    def __init__(self, num_classes=10, in_channels=3):\n"
+        "        super().__init__()\n"
+        "        self.conv = nn.Conv2d(in_channels, 4, 3)\n"
+        "        self.head = nn.Linear(4 * 30 * 30, num_classes)\n\n"
+        "    def forward(self, x):\n"
+        "        return self.head(self.conv(x).relu().reshape(x.shape[0], -1))\n")
+    out = tmp_path / "net.dot"
+    assert run_graph(["--model", f"{source}:Net", "--input-shape", "3", "32", "32", "-o", str(out)]) == 0, \
+        f"expected the student's model drawn, got {capsys.readouterr().err}"
+    assert "conv.weight" in out.read_text() and "head.bias" in out.read_text(), "expected its parameters named"
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--model", "resnet1000"], "unknown model 'resnet1000'"),
+    (["--model", "missing_file.py:Net"], "does not exist"),
+    (["--input-shape", "1", "0", "28"], "--input-shape must be three positive sizes"),
+])
+def test_a_bad_model_or_shape_is_one_clear_line(tmp_path, capsys, argv, message):
+    assert run_graph([*argv, "-o", str(tmp_path / "g.dot")]) == 2, "expected the usage error code"
+    error = capsys.readouterr().err
+    assert message in error and "Traceback" not in error, f"expected {message!r}, got {error!r}"
