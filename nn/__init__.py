@@ -26,7 +26,7 @@ from nn.activation import (
     Tanh,
 )
 from nn.container import ModuleDict, ModuleList, Sequential
-from nn.conv import AvgPool2d, Conv2d, MaxPool2d
+from nn.conv import AvgPool2d, Conv2d, MaxPool2d, MaxUnpool2d
 from nn.conv_transpose import ConvTranspose2d
 from nn.dropout import Dropout, Dropout2d
 from nn.linear import Linear
@@ -43,7 +43,8 @@ __all__ = [
     "ELU", "GELU", "MLP", "AdaptiveAvgPool2d", "AdaptiveMaxPool2d", "AvgPool2d", "BCELoss", "BCEWithLogitsLoss",
     "BatchNorm1d", "BatchNorm2d", "Conv2d", "ConvTranspose2d", "CrossEntropyLoss", "Dropout", "Dropout2d",
     "Flatten", "GroupNorm", "Hardtanh", "Identity", "IncompatibleKeys", "LayerNorm", "LeNet5", "LeakyReLU",
-    "Linear", "LoadStateDictError", "LogSoftmax", "MSELoss", "MaxPool2d", "Module", "ModuleDict", "ModuleList",
+    "Linear", "LoadStateDictError", "LogSoftmax", "MSELoss", "MaxPool2d", "MaxUnpool2d", "Module", "ModuleDict",
+    "ModuleList",
     "NLLLoss", "Parameter", "ReLU", "Sequential", "SiLU", "Sigmoid", "SmallCNN", "Softmax", "Softplus", "Tanh",
     "Upsample", "data", "functional", "init", "load", "models", "save", "utils",
 ]

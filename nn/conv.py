@@ -107,44 +107,47 @@ class Conv2d(Module):
         return text
 
 
-def _unsupported(layer, **settings):
-    for name, (value, default) in settings.items():
-        if value != default:
-            raise ValueError(f"{layer}: {name}={value!r} is not supported (only {name}={default!r})")
-
-
-def _check_pool_sizes(layer, kernel_size, stride, padding):
+def _check_pool_sizes(layer, kernel_size, stride, padding, dilation=1, **flags):
     """At construction, as PyTorch's layers fail early; the sizes are kept as given (PyTorch's repr)."""
     pair(kernel_size, "kernel_size", layer, 1)
     if stride is not None:
         pair(stride, "stride", layer, 1)
     pair(padding, "padding", layer, 0)
+    pair(dilation, "dilation", layer, 1)
+    for name, value in flags.items():
+        if not isinstance(value, (bool, np.bool_)):
+            raise TypeError(f"{layer}: {name} must be True or False, got {value!r}")
 
 
 class MaxPool2d(Module):
     """Largest value in each window, PyTorch's ``nn.MaxPool2d`` (stride defaults to the kernel).
 
     x: (N, C, H, W) or (C, H, W) -> (N, C, H_out, W_out); padding counts as -inf. The gradient
-    goes to the largest element of each window.
+    goes to the largest element of each window (the first, on ties).
 
-    Defaults: stride=None (the kernel size), padding=0, dilation=1, ceil_mode=False (floor the output
-    size); return_indices must stay False.
+    Defaults (PyTorch's): stride=None (the kernel size), padding=0, dilation=1,
+    return_indices=False (True: also return the int64 flat index of each maximum, for
+    ``MaxUnpool2d``), ceil_mode=False (round the output size down; True: up).
     """
 
     def __init__(self, kernel_size, stride=None, padding=0, dilation=1, return_indices=False, ceil_mode=False):
         super().__init__()
-        _unsupported("MaxPool2d", dilation=(dilation, 1), return_indices=(return_indices, False),
-                     ceil_mode=(ceil_mode, False))
-        _check_pool_sizes("MaxPool2d", kernel_size, stride, padding)
+        _check_pool_sizes("MaxPool2d", kernel_size, stride, padding, dilation, return_indices=return_indices,
+                          ceil_mode=ceil_mode)
         self.kernel_size = kernel_size
         self.stride = kernel_size if stride is None else stride
         self.padding = padding
         self.dilation = dilation
+        self.return_indices = return_indices
         self.ceil_mode = ceil_mode
 
     def forward(self, x):
         x, unbatched = _as_batch(x, "MaxPool2d")
-        return _unbatch(F.max_pool2d(x, self.kernel_size, self.stride, self.padding), unbatched)
+        result = F.max_pool2d(x, self.kernel_size, self.stride, self.padding, self.dilation, self.ceil_mode,
+                              self.return_indices)
+        if self.return_indices:
+            return _unbatch(result[0], unbatched), result[1][0] if unbatched else result[1]
+        return _unbatch(result, unbatched)
 
     def extra_repr(self):
         return (f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}, "
@@ -164,16 +167,45 @@ class AvgPool2d(Module):
     def __init__(self, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
                  divisor_override=None):
         super().__init__()
-        _unsupported("AvgPool2d", ceil_mode=(ceil_mode, False), count_include_pad=(count_include_pad, True),
-                     divisor_override=(divisor_override, None))
-        _check_pool_sizes("AvgPool2d", kernel_size, stride, padding)
+        _check_pool_sizes("AvgPool2d", kernel_size, stride, padding, ceil_mode=ceil_mode,
+                          count_include_pad=count_include_pad)
+        if divisor_override is not None and (isinstance(divisor_override, bool) or not isinstance(
+                divisor_override, numbers.Integral) or divisor_override == 0):
+            raise ValueError(f"AvgPool2d: divisor_override must be a nonzero int or None, got {divisor_override!r}")
+        self.kernel_size = kernel_size
+        self.stride = kernel_size if stride is None else stride
+        self.padding = padding
+        self.ceil_mode = ceil_mode
+        self.count_include_pad = count_include_pad
+        self.divisor_override = divisor_override
+
+    def forward(self, x):
+        x, unbatched = _as_batch(x, "AvgPool2d")
+        return _unbatch(F.avg_pool2d(x, self.kernel_size, self.stride, self.padding, self.ceil_mode,
+                                     self.count_include_pad, self.divisor_override), unbatched)
+
+    def extra_repr(self):
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+class MaxUnpool2d(Module):
+    """Each value put back where ``MaxPool2d(..., return_indices=True)`` found it, zeros
+    elsewhere: PyTorch's ``nn.MaxUnpool2d``. Call it as ``unpool(x, indices, output_size=None)``.
+
+    x, indices: (N, C, H, W) or (C, H, W) -> (N, C, H_out, W_out), H_out = (H - 1) sH - 2 pH + kH
+    unless ``output_size`` (a sequence ending in (H_out, W_out): the pooled input's size) says.
+    Defaults: stride=None (the kernel size), padding=0.
+    """
+
+    def __init__(self, kernel_size, stride=None, padding=0):
+        super().__init__()
+        _check_pool_sizes("MaxUnpool2d", kernel_size, stride, padding)
         self.kernel_size = kernel_size
         self.stride = kernel_size if stride is None else stride
         self.padding = padding
 
-    def forward(self, x):
-        x, unbatched = _as_batch(x, "AvgPool2d")
-        return _unbatch(F.avg_pool2d(x, self.kernel_size, self.stride, self.padding), unbatched)
+    def forward(self, x, indices, output_size=None):
+        return F.max_unpool2d(x, indices, self.kernel_size, self.stride, self.padding, output_size)
 
     def extra_repr(self):
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"

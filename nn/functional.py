@@ -3,7 +3,8 @@
 Each fused op computes its forward in NumPy and writes its backward right below it, so a layer
 is one graph node rather than a chain of small ones (fewer passes over memory, and the classic
 formulas in one place). Convolution and pooling are autograd's own ops, here also taking an
-unbatched (C, H, W) input as PyTorch's functions do.
+unbatched (C, H, W) input as PyTorch's functions do, and pooling with all of PyTorch's options
+(``nn.pool_functions``).
 """
 
 import warnings
@@ -11,7 +12,6 @@ import warnings
 import numpy as np
 
 from autograd.ops import conv as _conv
-from autograd.ops import pool as _pool
 from autograd.ops.elementwise import relu, sigmoid, tanh
 from autograd.ops.fold import fold, unfold
 from autograd.ops.reduce import log_softmax as _log_softmax
@@ -26,13 +26,15 @@ from nn.loss_functions import (
     nll_loss,
 )
 from nn.normalization_functions import group_norm, layer_norm
+from nn.pool_functions import avg_pool2d, max_pool2d, max_unpool2d
 from nn.resampling_functions import _unbatched, adaptive_avg_pool2d, adaptive_max_pool2d, interpolate
 
 __all__ = [
     "adaptive_avg_pool2d", "adaptive_max_pool2d", "avg_pool2d", "batch_norm", "binary_cross_entropy",
     "binary_cross_entropy_with_logits", "conv2d", "conv_transpose2d", "cross_entropy", "dropout", "dropout2d",
     "elu", "fold", "gelu", "group_norm", "hardtanh", "interpolate", "layer_norm", "leaky_relu", "linear",
-    "log_softmax", "max_pool2d", "mse_loss", "nll_loss", "relu", "sigmoid", "silu", "softmax", "softplus", "tanh",
+    "log_softmax", "max_pool2d", "max_unpool2d", "mse_loss", "nll_loss", "relu", "sigmoid", "silu", "softmax",
+    "softplus", "tanh",
     "unfold",
 ]
 
@@ -64,26 +66,6 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
     """
     return _batched_or_not(_conv.conv_transpose2d, input, weight, bias, stride, padding, output_padding,
                            groups, dilation)
-
-
-def max_pool2d(input, kernel_size, stride=None, padding=0):
-    """``ag.max_pool2d`` that also takes one unbatched image: the max over each window.
-
-    input: (N, C, H, W) or (C, H, W) -> (N, C, H_out, W_out) or (C, H_out, W_out), with
-    H_out = (H + 2 pH - kH) // sH + 1. Defaults: stride=None (the kernel size), padding=0
-    (-inf, at most half the kernel).
-    """
-    return _batched_or_not(_pool.max_pool2d, input, kernel_size, stride, padding)
-
-
-def avg_pool2d(input, kernel_size, stride=None, padding=0):
-    """``ag.avg_pool2d`` that also takes one unbatched image: the mean over each window.
-
-    input: (N, C, H, W) or (C, H, W) -> (N, C, H_out, W_out) or (C, H_out, W_out). Defaults:
-    stride=None (the kernel size), padding=0 (zeros, counted in the mean as PyTorch's
-    count_include_pad=True).
-    """
-    return _batched_or_not(_pool.avg_pool2d, input, kernel_size, stride, padding)
 
 
 def linear(input, weight, bias=None):

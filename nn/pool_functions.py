@@ -1,0 +1,198 @@
+"""Pooling with all of PyTorch's options: dilation, ceil_mode, return_indices, count_include_pad,
+divisor_override, and ``max_unpool2d``.
+
+The plain cases go straight to autograd's ``max_pool2d`` / ``avg_pool2d``. The others take the
+lessons' road, every step an op so the gradient comes with it: pad, ``unfold`` the windows into
+columns (lesson 6's im2col), and reduce each column, the max by picking its first largest
+element (PyTorch's choice on ties), the mean by dividing its sum by a count that the options
+decide. ``max_unpool2d`` is the one new op: it puts each value back where
+``max_pool2d(..., return_indices=True)`` found it.
+"""
+
+import numpy as np
+
+from autograd.ops import pool as _pool
+from autograd.ops.conv_args import pair
+from autograd.ops.fold import unfold
+from autograd.ops.reduce import sum as _sum
+from autograd.ops.shape import getitem, pad, reshape
+from autograd.tensor import Tensor, as_tensor
+from nn.resampling_functions import _unbatched
+
+
+def _output_size(size, kernel, stride, padding, dilation, ceil_mode):
+    """PyTorch's pooling output size; with ceil_mode the last window must still start inside the
+    input or its left padding."""
+    span = size + 2 * padding - dilation * (kernel - 1) - 1
+    out = (-(-span // stride) if ceil_mode else span // stride) + 1
+    if ceil_mode and (out - 1) * stride >= size + padding:
+        out -= 1
+    return out
+
+
+def _settings(x, kernel_size, stride, padding, dilation, op):
+    if x.ndim != 4:
+        raise ValueError(f"{op}: expected input (N, C, H, W) or (C, H, W), got shape {x.shape}")
+    kernel = pair(kernel_size, "kernel_size", op, minimum=1)
+    stride = kernel if stride is None else pair(stride, "stride", op, minimum=1)
+    padding = pair(padding, "padding", op, minimum=0)
+    dilation = pair(dilation, "dilation", op, minimum=1)
+    for p, k in zip(padding, kernel):
+        if 2 * p > k:
+            raise ValueError(f"{op}: padding {padding} must be at most half the kernel size {kernel}")
+    return kernel, stride, padding, dilation
+
+
+def _flag(value, name, op):
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{op}: {name} must be True or False, got {value!r}")
+    return bool(value)
+
+
+def _window_columns(x, kernel, stride, padding, dilation, ceil_mode, fill, op):
+    """x: (N, C, H, W) -> (columns (N, C, kH kW, OH OW), (OH, OW)): each output position's window."""
+    n, c, height, width = x.shape
+    out = [_output_size(size, k, s, p, d, ceil_mode)
+           for size, k, s, p, d in zip((height, width), kernel, stride, padding, dilation)]
+    if min(out) < 1:
+        raise ValueError(f"{op}: input {height}x{width} is smaller than the kernel {kernel} "
+                         f"(dilation {dilation}, padding {padding})")
+    # ceil_mode's last window may reach past the padding: pad it too (fill never wins the max)
+    extra = [max(0, (o - 1) * s + d * (k - 1) + 1 - (size + 2 * p))
+             for o, s, d, k, size, p in zip(out, stride, dilation, kernel, (height, width), padding)]
+    padded = pad(x, ((0, 0), (0, 0), (padding[0], padding[0] + extra[0]), (padding[1], padding[1] + extra[1])),
+                 constant_values=fill)
+    columns = unfold(padded, kernel, dilation=dilation, stride=stride)
+    return reshape(columns, (n, c, kernel[0] * kernel[1], out[0] * out[1])), tuple(out)
+
+
+def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+    """Largest value in each window, PyTorch's ``F.max_pool2d`` with all its options.
+
+    input: (N, C, H, W) or (C, H, W) -> (N, C, H_out, W_out) (or (C, H_out, W_out)), with
+    H_out = (H + 2 pH - dH (kH - 1) - 1) / sH + 1 rounded down, or up with ``ceil_mode``. Defaults:
+    stride=None (the kernel size), padding=0 (-inf, at most half the kernel), dilation=1,
+    ceil_mode=False, return_indices=False (True: also the int64 array, the output's shape, of each
+    maximum's flat index row * W + column in its input plane, for ``max_unpool2d``).
+    """
+    op = "max_pool2d"
+    ceil_mode, return_indices = _flag(ceil_mode, "ceil_mode", op), _flag(return_indices, "return_indices", op)
+    unbatched = _unbatched(max_pool2d, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
+    if unbatched is not None:
+        return unbatched
+    x = as_tensor(input, op, "input")
+    kernel, stride, padding, dilation = _settings(x, kernel_size, stride, padding, dilation, op)
+    if dilation == (1, 1) and not ceil_mode and not return_indices:
+        return _pool.max_pool2d(x, kernel, stride, padding)
+    columns, (oh, ow) = _window_columns(x, kernel, stride, padding, dilation, ceil_mode, -np.inf, op)
+    n, c, _, positions = columns.shape
+    best = np.argmax(columns.value, axis=2)  # (N, C, OH OW): the first largest, as PyTorch
+    picked = getitem(columns, (np.arange(n)[:, None, None], np.arange(c)[None, :, None], best,
+                               np.arange(positions)[None, None, :]))
+    output = reshape(picked, (n, c, oh, ow))
+    if not return_indices:
+        return output
+    row_in_window, col_in_window = np.divmod(best, kernel[1])
+    out_row, out_col = np.divmod(np.arange(positions), ow)
+    rows = out_row * stride[0] - padding[0] + row_in_window * dilation[0]
+    cols = out_col * stride[1] - padding[1] + col_in_window * dilation[1]
+    return output, (rows * x.shape[3] + cols).astype(np.int64).reshape(n, c, oh, ow)
+
+
+def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
+               divisor_override=None):
+    """Mean of each window, PyTorch's ``F.avg_pool2d`` with all its options.
+
+    input: (N, C, H, W) or (C, H, W) -> (N, C, H_out, W_out) (or (C, H_out, W_out)). Defaults:
+    stride=None (the kernel size), padding=0 (zeros, at most half the kernel), ceil_mode=False
+    (round the output size down), count_include_pad=True (the zero padding counts in the mean;
+    False: only real elements), divisor_override=None (a nonzero int divides every window's sum
+    instead).
+    """
+    op = "avg_pool2d"
+    ceil_mode = _flag(ceil_mode, "ceil_mode", op)
+    count_include_pad = _flag(count_include_pad, "count_include_pad", op)
+    if divisor_override is not None and (isinstance(divisor_override, bool) or not isinstance(
+            divisor_override, (int, np.integer)) or divisor_override == 0):
+        raise ValueError(f"{op}: divisor_override must be a nonzero int or None, got {divisor_override!r}")
+    unbatched = _unbatched(avg_pool2d, input, kernel_size, stride, padding, ceil_mode, count_include_pad,
+                           divisor_override)
+    if unbatched is not None:
+        return unbatched
+    x = as_tensor(input, op, "input")
+    kernel, stride, padding, _ = _settings(x, kernel_size, stride, padding, 1, op)
+    if not ceil_mode and count_include_pad and divisor_override is None:
+        return _pool.avg_pool2d(x, kernel, stride, padding)
+    columns, (oh, ow) = _window_columns(x, kernel, stride, padding, (1, 1), ceil_mode, 0.0, op)
+    n, c = x.shape[:2]
+    sums = reshape(_sum(columns, axis=2), (n, c, oh, ow))
+    if divisor_override is not None:
+        return sums / x.dtype.type(divisor_override)
+    counts = [_window_counts(o, k, s, p, size, count_include_pad)
+              for o, k, s, p, size in zip((oh, ow), kernel, stride, padding, x.shape[2:])]
+    return sums / np.outer(*counts).astype(x.dtype)
+
+
+def _window_counts(out, kernel, stride, padding, size, count_include_pad):
+    """How many elements each window along one axis averages (PyTorch's rule: a window is cut at
+    the end of the padding, and without count_include_pad at the input's edges too)."""
+    start = np.arange(out) * stride - padding
+    end = np.minimum(start + kernel, size + padding)
+    if count_include_pad:
+        return end - start
+    return np.minimum(end, size) - np.maximum(start, 0)
+
+
+def max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
+    """Each value put back at its flat index; zeros elsewhere: PyTorch's ``F.max_unpool2d``, the
+    inverse of ``max_pool2d(..., return_indices=True)`` on its maxima.
+
+    input: (N, C, H, W) or (C, H, W); indices: int array of the same shape (flat row * W_out +
+    column indices into each output plane) -> (N, C, H_out, W_out) with H_out = (H - 1) sH - 2 pH + kH.
+    Defaults: stride=None (the kernel size), padding=0, output_size=None (that size; else a
+    sequence ending in (H_out, W_out)). Backward: each input gets the gradient at its index.
+    """
+    op = "max_unpool2d"
+    x = as_tensor(input, op, "input")
+    indices = np.asarray(indices.value if isinstance(indices, Tensor) else indices)
+    if indices.shape != x.shape or indices.dtype.kind not in "iu":
+        raise ValueError(f"{op}: indices must be integers of the input's shape {x.shape}, "
+                         f"got {indices.dtype} of shape {indices.shape}")
+    if x.ndim == 3:
+        size = None if output_size is None else tuple(output_size)[-2:]
+        batched = max_unpool2d(reshape(x, (1, *x.shape)), indices[None], kernel_size, stride, padding, size)
+        return reshape(batched, batched.shape[1:])
+    if x.ndim != 4:
+        raise ValueError(f"{op}: expected input (N, C, H, W) or (C, H, W), got shape {x.shape}")
+    height, width = _unpooled_size(x, kernel_size, stride, padding, output_size, op)
+    n, c = x.shape[:2]
+    flat_indices = indices.reshape(n, c, -1)
+    if flat_indices.size and (flat_indices.min() < 0 or flat_indices.max() >= height * width):
+        bad = flat_indices.max() if flat_indices.max() >= height * width else flat_indices.min()
+        raise ValueError(f"{op}: index {bad} is outside the {height}x{width} output "
+                         "(pass output_size: the input of max_pool2d)")
+    value = np.zeros((n, c, height * width), dtype=x.dtype)
+    np.put_along_axis(value, flat_indices, x.value.reshape(n, c, -1), axis=2)
+    output = Tensor(value.reshape(n, c, height, width), inputs=(x,), op="max_unpool2d")
+
+    def _backward():
+        g = np.take_along_axis(output.grad.reshape(n, c, -1), flat_indices, axis=2)
+        x.accumulate_grad(g.reshape(x.shape))
+
+    output._backward = _backward
+    return output
+
+
+def _unpooled_size(x, kernel_size, stride, padding, output_size, op):
+    kernel = pair(kernel_size, "kernel_size", op, minimum=1)
+    stride = kernel if stride is None else pair(stride, "stride", op, minimum=1)
+    padding = pair(padding, "padding", op, minimum=0)
+    if output_size is not None:
+        sizes = tuple(output_size)[-2:]
+        if len(sizes) != 2 or not all(isinstance(s, (int, np.integer)) and s >= 1 for s in sizes):
+            raise ValueError(f"{op}: output_size must end in two positive ints (H_out, W_out), got {output_size!r}")
+        return tuple(int(s) for s in sizes)
+    sizes = tuple((size - 1) * s - 2 * p + k for size, k, s, p in zip(x.shape[-2:], kernel, stride, padding))
+    if min(sizes) < 1:
+        raise ValueError(f"{op}: kernel {kernel}, stride {stride} and padding {padding} give an empty output")
+    return sizes
