@@ -19,11 +19,16 @@ CONV_CASES = {
 CIFAR_BLOCKS = [(3, 16, 1), (16, 16, 1), (16, 32, 2), (32, 32, 1), (32, 64, 2), (64, 64, 1)]
 
 
+# a decoder's upsampling layer (issue 14's autoencoder): x shape, C_out, kernel, stride, padding
+TRANSPOSE_CASE = ("conv_transpose2d (64,32,8,8)->16 4x4 s2 p1", (64, 32, 8, 8), 16, 4, 2, 1)
+
+
 def workload_names():
-    names = ["LeNet-5 SGD step", "CIFAR-style step", "MLP 64-64-10 step (batch 32)", "max_pool2d 2x2 (64,16,32,32)"]
+    names = ["LeNet-5 SGD step", "CIFAR-style step", "ResNet-20 step", "VGG-small step",
+             "MLP 64-64-10 step (batch 32)", "max_pool2d 2x2 (64,16,32,32)"]
     for case in CONV_CASES:
         names += [f"{case} forward", f"{case} forward+backward"]
-    return names
+    return [*names, f"{TRANSPOSE_CASE[0]} forward", f"{TRANSPOSE_CASE[0]} forward+backward"]
 
 
 def _data(shape, seed=0):
@@ -48,6 +53,16 @@ def build_agrad(name):
             layers += [nn.Conv2d(c_in, c_out, 3, stride=stride, padding=1), nn.BatchNorm2d(c_out), nn.ReLU()]
         model = nn.Sequential(*layers, nn.AvgPool2d(8), nn.Flatten(), nn.Linear(64, 10))
         return _agrad_step(model, ag.Tensor(_data((64, 3, 32, 32)), requires_grad=False), labels, nn, optim)
+    if name in ("ResNet-20 step", "VGG-small step"):
+        np.random.seed(0)
+        model = nn.models.resnet20() if name.startswith("ResNet") else nn.models.vgg_small()
+        return _agrad_step(model, ag.Tensor(_data((64, 3, 32, 32)), requires_grad=False), labels, nn, optim)
+    if name.startswith("conv_transpose2d"):
+        _, shape, c_out, k, stride, p = TRANSPOSE_CASE
+        x, w = ag.Tensor(_data(shape)), ag.Tensor(_data((shape[1], c_out, k, k)) * np.float32(0.1))
+        b, transpose = ag.Tensor(_data(c_out)), ag.conv_transpose2d
+        return _timed_op(ag, lambda: transpose(x, w, b, stride=stride, padding=p), (x, w, b),
+                         name.endswith("forward"))
     if name.startswith("MLP"):
         np.random.seed(0)
         model = nn.Sequential(nn.Linear(64, 64), nn.ReLU(), nn.Linear(64, 10))
@@ -75,6 +90,21 @@ def build_agrad(name):
         for t in (x, w, b):
             t.zero_grad()
         ag.conv2d(x, w, b, padding=p).backward(dy)
+    return both
+
+
+def _timed_op(ag, op, inputs, forward_only):
+    if forward_only:
+        def forward():
+            with ag.no_grad():
+                op()
+        return forward
+    dy = _data(op().shape, 3)
+
+    def both():
+        for t in inputs:
+            t.zero_grad()
+        op().backward(dy)
     return both
 
 
@@ -110,6 +140,30 @@ def build_torch(name):
                        torch.nn.ReLU()]
         model = torch.nn.Sequential(*layers, torch.nn.AvgPool2d(8), torch.nn.Flatten(), torch.nn.Linear(64, 10))
         return _torch_step(torch, model, torch.from_numpy(_data((64, 3, 32, 32))), labels)
+    if name in ("ResNet-20 step", "VGG-small step"):
+        from tests.nn.torch_models import TorchVGG, torch_resnet
+
+        model = torch_resnet((3, 3, 3)) if name.startswith("ResNet") else TorchVGG(
+            (32, 32, "M", 64, 64, "M", 128, 128, "M"))
+        return _torch_step(torch, model, torch.from_numpy(_data((64, 3, 32, 32))), labels)
+    if name.startswith("conv_transpose2d"):
+        _, shape, c_out, k, stride, p = TRANSPOSE_CASE
+        x = torch.from_numpy(_data(shape)).requires_grad_()
+        w = torch.from_numpy(_data((shape[1], c_out, k, k)) * 0.1).requires_grad_()
+        b = torch.from_numpy(_data(c_out)).requires_grad_()
+        op = lambda: F.conv_transpose2d(x, w, b, stride=stride, padding=p)
+        if name.endswith("forward"):
+            def forward():
+                with torch.no_grad():
+                    op()
+            return forward
+        dy = torch.from_numpy(_data(op().shape, 3))
+
+        def both():
+            for t in (x, w, b):
+                t.grad = None
+            op().backward(dy)
+        return both
     if name.startswith("MLP"):
         model = torch.nn.Sequential(torch.nn.Linear(64, 64), torch.nn.ReLU(), torch.nn.Linear(64, 10))
         return _torch_step(torch, model, torch.from_numpy(_data((32, 64))), labels[:32])
