@@ -1,0 +1,106 @@
+"""BLAS threads on a busy machine: agrad and PyTorch with 1 and 2 threads, alone and beside a
+process that keeps one core busy (a student's laptop with a browser open).
+
+Every (side, threads, load) runs in a fresh process of its own and the combinations take turns
+``--rounds`` times; the table gives each one's median step time over the rounds and its spread.
+OpenBLAS's workers wait for work by spinning, so a GEMM split over two threads waits for the
+slower one: when another process holds a core, that is the one the scheduler took away.
+
+    python benchmarks/bench_threads.py --rounds 3 [--only "CIFAR-style step"]
+    OPENBLAS_CORETYPE=Haswell python benchmarks/bench_threads.py
+"""
+
+import argparse
+import json
+import multiprocessing
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+WORKLOADS = ("LeNet-5 SGD step", "CIFAR-style step")
+
+
+def worker(side, names, seconds):
+    sys.path[:0] = [str(ROOT), str(HERE)]
+    import threadpoolctl
+    import workloads
+
+    build = workloads.build_torch if side == "torch" else workloads.build_agrad
+    result = {}
+    for name in names:
+        step = build(name)
+        if side == "torch":
+            import torch
+            torch.set_num_threads(int(os.environ["OPENBLAS_NUM_THREADS"]))
+        for _ in range(3):
+            step()
+        times, end = [], time.perf_counter() + seconds
+        while time.perf_counter() < end or len(times) < 5:
+            start = time.perf_counter()
+            step()
+            times.append(1e3 * (time.perf_counter() - start))
+        result[name] = statistics.median(times)
+    result["blas"] = sorted({f"{d.get('internal_api')}:{d.get('architecture')}:{d.get('num_threads')}"
+                             for d in threadpoolctl.threadpool_info()})
+    print(json.dumps(result))
+
+
+def _burn(stop):
+    while not stop.is_set():
+        sum(range(10_000))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=3, help="turns of every combination (default 3)")
+    parser.add_argument("--seconds", type=float, default=3.0, help="timing per workload and process (default 3)")
+    parser.add_argument("--only", action="append", default=[], help="workloads whose name contains this")
+    parser.add_argument("--no-torch", action="store_true", help="time agrad only")
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    parser.add_argument("--names", nargs="*", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        return worker(args.worker, args.names, args.seconds)
+    names = [n for n in WORKLOADS if not args.only or any(o in n for o in args.only)]
+    sides = ["agrad"] + ([] if args.no_torch else ["torch"])
+    combos = [(side, threads, load) for load in ("alone", "1 core busy") for side in sides for threads in (1, 2)]
+    samples = {combo: {name: [] for name in names} for combo in combos}
+    blas = set()
+    for round_index in range(args.rounds):
+        order = combos[round_index % len(combos):] + combos[:round_index % len(combos)]
+        for side, threads, load in order:
+            stop = multiprocessing.Event()
+            burner = multiprocessing.Process(target=_burn, args=(stop,)) if load != "alone" else None
+            if burner:
+                burner.start()
+            env = dict(os.environ, OPENBLAS_NUM_THREADS=str(threads), OMP_NUM_THREADS=str(threads))
+            try:
+                out = subprocess.run([sys.executable, __file__, "--worker", side, "--seconds", str(args.seconds),
+                                      "--names", *names], env=env, capture_output=True, text=True, check=True)
+            finally:
+                if burner:
+                    stop.set()
+                    burner.join()
+            result = json.loads(out.stdout.strip().splitlines()[-1])
+            blas.update(f"{side} {b}" for b in result.pop("blas"))
+            for name in names:
+                samples[(side, threads, load)][name].append(result[name])
+        print(f"round {round_index + 1}/{args.rounds}", file=sys.stderr, flush=True)
+
+    print(f"BLAS: {sorted(blas)}  OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', '(unset)')}  "
+          f"rounds: {args.rounds}, {os.cpu_count()} CPUs")
+    for name in names:
+        print(f"\n{name}\n  {'side':<6} {'threads':>7} {'load':<12} {'median ms':>9} {'spread':>17}")
+        for combo in combos:
+            ms = samples[combo][name]
+            print(f"  {combo[0]:<6} {combo[1]:>7} {combo[2]:<12} {statistics.median(ms):9.2f} "
+                  f"{min(ms):8.2f}-{max(ms):<8.2f}")
+
+
+if __name__ == "__main__":
+    main()
