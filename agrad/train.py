@@ -9,7 +9,9 @@ so Ctrl-C leaves the last good checkpoint intact; ``--resume`` continues from ``
 gives the same result as an uninterrupted run with the same seed.
 """
 
+import argparse
 import json
+import os
 import time
 from pathlib import Path
 
@@ -194,7 +196,29 @@ def register(subcommands):
     parser.add_argument("--out", default=None, help="run directory (default runs/MODEL-DATASET)")
     parser.add_argument("--resume", action="store_true", help="continue from OUT/last.npz")
     parser.add_argument("--no-progress", action="store_true", help="no progress bars")
+    parser.add_argument("--threads", type=_threads, default="auto",
+                        help="threads for the convolutions and pools: N of agrad's own with BLAS on one each "
+                             "(ag.use_threads), 'auto' (the default: one per CPU core available), or 'blas' "
+                             "(BLAS's own threads)")
     parser.set_defaults(run=run)
+
+
+def _threads(text):
+    """--threads: 'auto', 'blas' or a positive int."""
+    if text in ("auto", "blas"):
+        return text
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive int, 'auto' or 'blas', got {text!r}")
+    return int(text)
+
+
+def thread_count(setting):
+    """--threads as ``ag.use_threads``'s argument (None: BLAS's own threads)."""
+    if setting == "blas":
+        return None
+    if setting == "auto":
+        return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return setting
 
 
 def run(args):
@@ -207,6 +231,7 @@ def run(args):
         "augment": args.augment,
     }
     ag.keep_freed_memory()  # a training process: the memory one step frees serves the next
+    ag.use_threads(thread_count(args.threads))
     try:
         history = train(config, progress=not args.no_progress)
     except KeyboardInterrupt:
@@ -216,6 +241,8 @@ def run(args):
     except (OSError, ValueError) as error:  # bad settings, missing data, an unwritable --out
         print(f"agrad train: {command_line_message(error)}")
         return 2
+    finally:
+        ag.use_threads(None)  # the process's BLAS as it was (run is also called from Python)
     if history:
         best = max(row["test_accuracy"] for row in history)
         per_epoch = np.mean([row["seconds"] for row in history])

@@ -4,16 +4,17 @@
 backward engine. Functions take Tensors (and Scalars where that makes sense) and build the
 graph; ``loss.backward()`` fills every ``.grad``.
 
-Importing it changes nothing in the process. ``ag.keep_freed_memory()`` is the one tuning that
-does (glibc's malloc keeps the memory a training step frees for the next one): an explicit call,
-see ``autograd.memory``. Drawing (``ag.draw_graph``) needs the ``graphviz`` package, imported
-only when a graph is drawn.
+Importing it changes nothing in the process. Two tunings do, each an explicit call:
+``ag.keep_freed_memory()`` (glibc's malloc keeps the memory a training step frees for the next
+one, see ``autograd.memory``) and ``ag.use_threads(n)`` (BLAS on one thread, the convolutions
+and pools split over agrad's own n threads, see ``autograd.kernels.threaded``).
+Drawing (``ag.draw_graph``) needs the ``graphviz`` package, imported only when a graph is drawn.
 """
 
 from autograd.draw import draw_graph
 from autograd.engine import enable_grad, is_grad_enabled, no_grad
 from autograd.gradcheck import GradcheckError, gradcheck
-from autograd.kernels import available_kernels, use_kernels
+from autograd.kernels import available_kernels, use_kernels, use_threads
 from autograd.memory import keep_freed_memory
 from autograd.ops.broadcast import unbroadcast
 from autograd.ops.conv import conv2d, conv_transpose2d
@@ -115,6 +116,7 @@ __all__ = [
     "unbroadcast",
     "unfold",
     "use_kernels",
+    "use_threads",
     "var",
     "where",
 ]

@@ -1,5 +1,6 @@
-"""BLAS threads on a busy machine: agrad and PyTorch with 1 and 2 threads, alone and beside a
-process that keeps one core busy (a student's laptop with a browser open).
+"""BLAS threads on a busy machine: agrad and PyTorch with 1 and 2 threads, and agrad on its own
+threads (``ag.use_threads(2)``), alone and beside a process that keeps one core busy (a student's
+laptop with a browser open).
 
 Every (side, threads, load) runs in a fresh process of its own and the combinations take turns
 ``--rounds`` times; the table gives each one's median step time over the rounds and its spread.
@@ -37,6 +38,9 @@ def worker(side, names, seconds):
         if side == "torch":
             import torch
             torch.set_num_threads(int(os.environ["OPENBLAS_NUM_THREADS"]))
+        elif side == "agrad-own":
+            import autograd as ag
+            ag.use_threads(int(os.environ["OPENBLAS_NUM_THREADS"]))
         for _ in range(3):
             step()
         times, end = [], time.perf_counter() + seconds
@@ -69,6 +73,7 @@ def main():
     names = [n for n in WORKLOADS if not args.only or any(o in n for o in args.only)]
     sides = ["agrad"] + ([] if args.no_torch else ["torch"])
     combos = [(side, threads, load) for load in ("alone", "1 core busy") for side in sides for threads in (1, 2)]
+    combos += [("agrad-own", 2, load) for load in ("alone", "1 core busy")]  # ag.use_threads(2)
     samples = {combo: {name: [] for name in names} for combo in combos}
     blas = set()
     for round_index in range(args.rounds):
@@ -95,10 +100,10 @@ def main():
     print(f"BLAS: {sorted(blas)}  OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', '(unset)')}  "
           f"rounds: {args.rounds}, {os.cpu_count()} CPUs")
     for name in names:
-        print(f"\n{name}\n  {'side':<6} {'threads':>7} {'load':<12} {'median ms':>9} {'spread':>17}")
-        for combo in combos:
+        print(f"\n{name}\n  {'side':<9} {'threads':>7} {'load':<12} {'median ms':>9} {'spread':>17}")
+        for combo in sorted(combos, key=lambda c: (c[2], c[0], c[1])):
             ms = samples[combo][name]
-            print(f"  {combo[0]:<6} {combo[1]:>7} {combo[2]:<12} {statistics.median(ms):9.2f} "
+            print(f"  {combo[0]:<9} {combo[1]:>7} {combo[2]:<12} {statistics.median(ms):9.2f} "
                   f"{min(ms):8.2f}-{max(ms):<8.2f}")
 
 

@@ -19,12 +19,14 @@ an ``autograd.geometry.WindowGeometry`` of the op's input, ``groups`` an int):
     unfold(x, geom)                             -> columns (N, C kH kW, L)
     fold(columns, geom)                         -> (N, C, H, W), overlapping windows adding up
 
-Two implementations, tested equal (``tests/autograd/kernels``):
+Implementations, tested equal (``tests/autograd/kernels``):
 
 - ``reference``: the lessons' code, im2col + one GEMM + col2im in plain NumPy: the executable
   specification, short enough to read beside the slides;
 - ``fast`` (the default): the same arithmetic tuned (strided windows, slabs that fit the cache,
-  GEMM shapes, dX routes, scratch memory), each rule measured by a benchmark script.
+  GEMM shapes, dX routes, scratch memory), each rule measured by a benchmark script;
+- ``threaded``: ``fast`` with the batch split over agrad's own threads, BLAS on one thread
+  (``ag.use_threads(n)`` turns it on).
 
 ``ag.use_kernels("reference")`` switches (also as a context manager), ``ag.available_kernels()``
 lists the names.
@@ -32,12 +34,13 @@ lists the names.
 
 import importlib
 
-_NAMES = ("fast", "reference")
+_NAMES = ("fast", "reference", "threaded")
 _current = None
+_blas_limit = None
 
 
 def available_kernels():
-    """The names ``use_kernels`` takes: ("fast", "reference")."""
+    """The names ``use_kernels`` takes: ("fast", "reference", "threaded")."""
     return _NAMES
 
 
@@ -50,7 +53,7 @@ def current():
 
 
 class use_kernels:
-    """Run the conv/pool ops on the kernels ``name`` ("fast" or "reference").
+    """Run the conv/pool ops on the kernels ``name`` ("fast", "reference" or "threaded").
 
     A plain call switches until the next switch; as a context manager it switches back on exit:
 
@@ -72,6 +75,31 @@ class use_kernels:
         global _current
         _current = self._previous
         return False
+
+
+def use_threads(threads):
+    """Run the convolutions and pools on ``threads`` threads of agrad's own, BLAS on one each.
+
+    ``threads`` (a positive int): BLAS (OpenBLAS, MKL, ...) is limited to one thread for the
+    whole process (threadpoolctl), and the kernels become ``threaded``: each call splits its
+    batch into ``threads`` parts run side by side, so NumPy's copies use every core too and no
+    BLAS thread spins waiting for work. ``use_threads(None)`` goes back to the default: the
+    ``fast`` kernels on BLAS's own threads. Nothing changes until you call it; ``agrad train
+    --threads`` does.
+    """
+    global _current, _blas_limit
+    if threads is not None and (isinstance(threads, bool) or not isinstance(threads, int) or threads < 1):
+        raise ValueError(f"use_threads: threads must be a positive int or None, got {threads!r}")
+    threaded = importlib.import_module("autograd.kernels.threaded")
+    threaded.set_threads(threads or 1)
+    if _blas_limit is not None:
+        _blas_limit.restore_original_limits()
+        _blas_limit = None
+    if threads is not None:
+        import threadpoolctl
+
+        _blas_limit = threadpoolctl.threadpool_limits(limits=1, user_api="blas")
+    _current = _load("fast" if threads is None else "threaded")
 
 
 def _load(name):

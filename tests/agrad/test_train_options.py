@@ -167,3 +167,24 @@ def test_cifar_models_train_end_to_end_with_augmentation_and_resume(tmp_path, mo
     checkpoint = load_checkpoint(tmp_path / "straight" / "last.npz")
     assert checkpoint["config"]["augment"] is True and checkpoint["config"]["model"] == model
     assert main(["eval", "--checkpoint", str(tmp_path / "straight" / "best.npz")]) == 0
+
+
+def test_threads_train_the_same_model_and_give_blas_back(tmp_path, capsys):
+    from autograd import kernels
+
+    accuracies = {}
+    for setting in ["2", "blas", "1"]:
+        out = tmp_path / setting
+        code = main(["train", "--epochs", "1", "--no-progress", "--threads", setting, "--out", str(out)])
+        assert code == 0, f"expected --threads {setting} to train, got {capsys.readouterr().out}"
+        accuracies[setting] = json.loads((out / "metrics.json").read_text())["epochs"][-1]["test_accuracy"]
+        assert kernels.current() is kernels.fast, "expected the fast kernels and BLAS's threads back after the run"
+    assert max(accuracies.values()) - min(accuracies.values()) < 0.02, \
+        f"expected the same training on agrad's threads and BLAS's (rounding apart), got {accuracies}"
+
+
+@pytest.mark.parametrize("setting", ["0", "-2", "many"])
+def test_bad_threads_are_refused(setting, capsys):
+    with pytest.raises(SystemExit):
+        main(["train", "--threads", setting])
+    assert "--threads: expected a positive int, 'auto' or 'blas'" in capsys.readouterr().err

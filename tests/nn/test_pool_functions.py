@@ -66,7 +66,7 @@ def test_new_options_pass_gradcheck_in_float64():
 def test_max_unpool2d_puts_the_maxima_back_as_torch():
     x = rng(4).standard_normal((2, 3, 7, 7))
     pooled, indices = F.max_pool2d(x, 2, return_indices=True)
-    pooled_torch, indices_torch = TF.max_pool2d(torch.tensor(x), 2, return_indices=True)
+    _, indices_torch = TF.max_pool2d(torch.tensor(x), 2, return_indices=True)
     check_against_torch(lambda p: F.max_unpool2d(p, indices, 2, output_size=(7, 7)),
                         lambda p: TF.max_unpool2d(p, indices_torch, 2, output_size=(7, 7)), pooled.value)
     layers = nn.MaxPool2d(2, return_indices=True), nn.MaxUnpool2d(2)

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 import autograd as ag
 from autograd import kernels
 from autograd.geometry import WindowGeometry
-from autograd.kernels import fast, reference
+from autograd.kernels import fast, reference, threaded
 from tests.helpers import rng
 
 
@@ -90,8 +90,73 @@ def test_unfold_and_fold_kernels_agree(case):
     _agree("fold", fast.fold(columns, geom), reference.fold(columns, geom))
 
 
+@pytest.fixture
+def two_threads(monkeypatch):
+    monkeypatch.setattr(threaded, "MIN_IMAGES", 1)  # split even the tests' small batches
+    ag.use_threads(2)
+    yield
+    ag.use_threads(None)
+
+
+@given(conv_cases(), st.booleans())
+@pytest.mark.usefixtures("two_threads")
+def test_threaded_kernels_agree_with_fast(case, with_bias):
+    geom, c_out, groups = case
+    x = rng(0).standard_normal(geom.shape)
+    w = rng(1).standard_normal((c_out, geom.C // groups, *geom.kernel))
+    b = rng(2).standard_normal(c_out) if with_bias else None
+    dy = rng(3).standard_normal((geom.N, c_out, geom.H_out, geom.W_out))
+    assert threaded.threads() == 2, "expected the batch split over two threads"
+    _agree("conv2d", threaded.conv2d(x, w, b, geom, groups), fast.conv2d(x, w, b, geom, groups))
+    _agree("conv2d_input_grad", threaded.conv2d_input_grad(dy, w, geom, groups),
+           fast.conv2d_input_grad(dy, w, geom, groups))
+    _agree("conv2d_weight_grad", threaded.conv2d_weight_grad(x, dy, geom, groups),
+           fast.conv2d_weight_grad(x, dy, geom, groups))
+    _agree("unfold", threaded.unfold(x, geom), fast.unfold(x, geom))
+    columns = rng(9).standard_normal((geom.N, geom.C * geom.kernel[0] * geom.kernel[1], geom.L))
+    _agree("fold", threaded.fold(columns, geom), fast.fold(columns, geom))
+
+
+@given(pool_cases())
+@pytest.mark.usefixtures("two_threads")
+def test_threaded_pool_kernels_agree_with_fast(geom):
+    x = rng(4).standard_normal(geom.shape)
+    pooled, argmax = threaded.max_pool2d(x, geom)
+    np.testing.assert_array_equal(argmax, fast.max_pool2d(x, geom)[1], err_msg="expected the same argmax")
+    _agree("max_pool2d", pooled, fast.max_pool2d(x, geom)[0])
+    _agree("max_pool2d_input_grad", threaded.max_pool2d_input_grad(pooled, argmax, geom),
+           fast.max_pool2d_input_grad(pooled, argmax, geom))
+    _agree("max_pool2d_gather", threaded.max_pool2d_gather(x, argmax, geom), fast.max_pool2d_gather(x, argmax, geom))
+    _agree("avg_pool2d", threaded.avg_pool2d(x, geom), fast.avg_pool2d(x, geom))
+    _agree("avg_pool2d_input_grad", threaded.avg_pool2d_input_grad(pooled, geom),
+           fast.avg_pool2d_input_grad(pooled, geom))
+
+
+def test_use_threads_limits_blas_and_gives_it_back():
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    before = [info["num_threads"] for info in threadpoolctl.threadpool_info() if info["user_api"] == "blas"]
+    ag.use_threads(2)
+    try:
+        assert kernels.current() is threaded, "expected the threaded kernels"
+        blas = [info["num_threads"] for info in threadpoolctl.threadpool_info() if info["user_api"] == "blas"]
+        assert set(blas) <= {1}, f"expected BLAS on one thread, got {blas}"
+        x, w = ag.Tensor(rng(0).standard_normal((4, 2, 6, 6))), ag.Tensor(rng(1).standard_normal((3, 2, 3, 3)))
+        ag.conv2d(x, w, padding=1).sum().backward()
+        with ag.use_kernels("fast"):
+            expected = ag.conv2d(x.value, w.value, padding=1)
+        np.testing.assert_allclose(ag.conv2d(x, w, padding=1).value, expected.value, rtol=1e-12,
+                                   err_msg="expected the threaded op to equal the fast one")
+    finally:
+        ag.use_threads(None)
+    assert kernels.current() is fast, "expected the fast kernels back"
+    after = [info["num_threads"] for info in threadpoolctl.threadpool_info() if info["user_api"] == "blas"]
+    assert after == before, f"expected BLAS's threads back ({before}), got {after}"
+    with pytest.raises(ValueError, match="use_threads: threads must be a positive int or None, got 0"):
+        ag.use_threads(0)
+
+
 def test_use_kernels_switches_as_a_call_and_as_a_context_manager():
-    assert ag.available_kernels() == ("fast", "reference"), "expected the two implementations"
+    assert ag.available_kernels() == ("fast", "reference", "threaded"), "expected the three implementations"
     assert kernels.current() is fast, "expected the fast kernels by default"
     with ag.use_kernels("reference"):
         assert kernels.current() is reference, "expected the reference kernels inside the block"
@@ -101,5 +166,5 @@ def test_use_kernels_switches_as_a_call_and_as_a_context_manager():
         assert kernels.current() is reference, "expected a plain call to switch"
     finally:
         ag.use_kernels("fast")
-    with pytest.raises(ValueError, match="use_kernels: name must be one of 'fast', 'reference', got 'gpu'"):
+    with pytest.raises(ValueError, match="use_kernels: name must be one of 'fast', 'reference', 'threaded', got 'gpu'"):
         ag.use_kernels("gpu")

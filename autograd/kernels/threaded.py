@@ -1,0 +1,109 @@
+"""The fast kernels with the batch split over agrad's own threads, each running BLAS on one core.
+
+OpenBLAS splits every GEMM over a pool of its own threads, and those threads spin between
+GEMMs while NumPy's copies (the columns, the padding, col2im's adds) run on one core. On a busy
+machine a GEMM split in two also waits for whichever half the scheduler put off. Here agrad owns
+the cores instead: ``ag.use_threads(n)`` sets BLAS to one thread and every kernel call splits
+its images into n parts, each run by the ``fast`` kernel on a thread of a pool. NumPy releases
+the GIL in its copies, ufuncs and GEMMs, so the parts run side by side, copies included.
+
+The arithmetic is the ``fast`` kernels' exactly (tested equal); only who runs it changes.
+``benchmarks/bench_threads.py`` measures it against BLAS's own threads.
+"""
+
+import concurrent.futures
+import itertools
+
+import numpy as np
+
+from autograd.geometry import WindowGeometry
+from autograd.kernels import fast
+
+# below this many images a call is not split: the threads' overhead would outweigh the work
+MIN_IMAGES = 2
+_pool = None
+_threads = 1
+
+
+def set_threads(threads):
+    """Split kernel calls over ``threads`` threads (1: call ``fast`` directly)."""
+    global _pool, _threads
+    if _pool is not None:
+        _pool.shutdown()
+        _pool = None
+    _threads = threads
+    if threads > 1:
+        _pool = concurrent.futures.ThreadPoolExecutor(threads, thread_name_prefix="agrad-kernel")
+
+
+def threads():
+    """How many threads the kernel calls are split over."""
+    return _threads
+
+
+def _parts(n):
+    """(start, stop) of each thread's images."""
+    count = min(_threads, n // MIN_IMAGES) if _pool is not None else 1
+    bounds = np.linspace(0, n, max(count, 1) + 1).astype(int)
+    return list(itertools.pairwise(bounds))
+
+
+def _batch(geom, n):
+    return WindowGeometry((n, *geom.shape[1:]), geom.kernel, geom.stride, geom.padding, geom.dilation)
+
+
+def _split(function, geom, *per_image, combine="concatenate"):
+    """``function(*parts_of_per_image, geometry_of_the_part)`` for each part of the batch, in
+    parallel; the results concatenated along the batch axis (or summed: ``combine="sum"``).
+    ``per_image`` arrays have the batch on axis 0 (None passes through)."""
+    parts = _parts(geom.N)
+    if len(parts) == 1:
+        return function(*per_image, geom)
+    jobs = [_pool.submit(function, *[a if a is None else a[start:stop] for a in per_image], _batch(geom, stop - start))
+            for start, stop in parts]
+    results = [job.result() for job in jobs]
+    if combine == "sum":
+        return sum(results[1:], results[0])
+    if isinstance(results[0], tuple):
+        return tuple(np.concatenate(pieces) for pieces in zip(*results))
+    return np.concatenate(results)
+
+
+def conv2d(x, w, bias, geom, groups):
+    return _split(lambda x, g: fast.conv2d(x, w, bias, g, groups), geom, x)
+
+
+def conv2d_input_grad(dy, w, geom, groups):
+    return _split(lambda dy, g: fast.conv2d_input_grad(dy, w, g, groups), geom, dy)
+
+
+def conv2d_weight_grad(x, dy, geom, groups):
+    return _split(lambda x, dy, g: fast.conv2d_weight_grad(x, dy, g, groups), geom, x, dy, combine="sum")
+
+
+def max_pool2d(x, geom):
+    return _split(fast.max_pool2d, geom, x)
+
+
+def max_pool2d_input_grad(dy, argmax, geom):
+    return _split(fast.max_pool2d_input_grad, geom, dy, argmax)
+
+
+def max_pool2d_gather(dx, argmax, geom):
+    return _split(fast.max_pool2d_gather, geom, dx, argmax)
+
+
+def avg_pool2d(x, geom):
+    return _split(fast.avg_pool2d, geom, x)
+
+
+def avg_pool2d_input_grad(dy, geom):
+    return _split(fast.avg_pool2d_input_grad, geom, dy)
+
+
+def unfold(x, geom):
+    return _split(fast.unfold, geom, x)
+
+
+def fold(columns, geom):
+    return _split(fast.fold, geom, columns)
