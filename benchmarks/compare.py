@@ -8,7 +8,7 @@ Each process reports, per workload, the median of its calls; the table gives the
 the rounds and their spread (min-max), and the ratio of each side to PyTorch.
 
     python benchmarks/compare.py                        # agrad vs PyTorch
-    python benchmarks/compare.py --rev 5d76a1e --reference --rounds 5
+    python benchmarks/compare.py --rev 5d76a1e --reference --threaded --rounds 5
     python benchmarks/compare.py --only "LeNet" --only "CIFAR"
     OPENBLAS_CORETYPE=SkylakeX python benchmarks/compare.py   # another BLAS kernel (each side sees it)
 """
@@ -38,6 +38,9 @@ def worker(side, names, seconds):
         if side == "reference":
             import autograd as ag
             ag.use_kernels("reference")
+        elif side == "threaded":
+            import autograd as ag
+            ag.use_threads(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 2)
     results = {}
     for name in names:
         try:
@@ -86,6 +89,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rev", help="also time agrad at this git revision")
     parser.add_argument("--reference", action="store_true", help="also time agrad on its reference kernels")
+    parser.add_argument("--threaded", action="store_true",
+                        help="also time agrad on its own threads (ag.use_threads, one per core), BLAS on one")
     parser.add_argument("--no-torch", action="store_true")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=1.0, help="time per workload per process")
@@ -106,6 +111,8 @@ def main():
         sides.append((f"agrad@{args.rev}", rev_tree))
     if args.reference:
         sides.append(("reference", ROOT))
+    if args.threaded:
+        sides.append(("threaded", ROOT))
     if not args.no_torch:
         sides.append(("torch", ROOT))
     samples = {side: {name: [] for name in names} for side, _ in sides}
@@ -114,7 +121,7 @@ def main():
         for round_ in range(args.rounds):
             order = sides[round_ % len(sides):] + sides[: round_ % len(sides)]
             for side, src in order:
-                kind = side if side in ("torch", "reference") else "agrad"
+                kind = side if side in ("torch", "reference", "threaded") else "agrad"
                 result = run_side(kind, src, names, args.seconds)
                 blas[side] = result["blas"]
                 for name, ms in result["ms"].items():
