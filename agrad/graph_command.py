@@ -17,6 +17,7 @@ import graphviz
 import numpy as np
 
 import autograd as ag
+from agrad.model_spec import is_model_spec
 from agrad.registry import MODEL_NAMES, build_model, check_model_name
 from autograd.draw import GraphRenderError, GraphvizNotFoundError, draw_graph
 from autograd.draw.render import write_atomically
@@ -35,8 +36,8 @@ def register(subcommands):
                         help=f"the model to draw: {', '.join(MODEL_NAMES)}, or your own as path/to/file.py:ClassName "
                              "or package.module:factory (default lenet5)")
     parser.add_argument("--input-shape", type=int, nargs=3, metavar=("C", "H", "W"), default=None,
-                        help="the images' shape (default: the model's own, 1 28 28 for LeNet-5 and your own "
-                             "models, 3 32 32 for the CIFAR models)")
+                        help="the images' shape (default: the model's own: 1 28 28 for lenet5, mlp and your own "
+                             "models, 1 8 8 for smallcnn, 3 32 32 for the CIFAR models)")
     parser.add_argument("-o", "--output", required=True, type=Path,
                         help="the file to write; its suffix picks the format: .svg (no Graphviz needed), "
                              ".dot/.gv (DOT text), .png/.pdf/... (need the system Graphviz)")
@@ -57,10 +58,14 @@ def training_step(model_name, batch_size=8, seed=0, input_shape=None, num_classe
 
     if batch_size < 1:
         raise ValueError(f"--batch-size must be >= 1, got {batch_size}")
-    check_model_name(model_name)
+    spec = check_model_name(model_name)
     input_shape = tuple(input_shape or NATURAL_INPUT.get(model_name, DEFAULT_INPUT))
     if len(input_shape) != 3 or min(input_shape) < 1:
         raise ValueError(f"--input-shape must be three positive sizes C H W, got {input_shape}")
+    square = spec.image_size
+    if not is_model_spec(model_name) and square is not None and input_shape[1:] != (square, square):
+        raise ValueError(f"model {model_name} expects {square}x{square} images, "
+                         f"--input-shape gives {input_shape[1]}x{input_shape[2]}")
     np.random.seed(seed)  # nn.init draws from NumPy's global generator: the same weights every run
     model = build_model(model_name, input_shape, num_classes)
     rng = np.random.default_rng(seed)

@@ -10,6 +10,7 @@ gives the same result as an uninterrupted run with the same seed.
 """
 
 import argparse
+import contextlib
 import json
 import os
 import time
@@ -231,9 +232,11 @@ def run(args):
         "augment": args.augment,
     }
     ag.keep_freed_memory()  # a training process: the memory one step frees serves the next
-    ag.use_threads(thread_count(args.threads))
+    threads = thread_count(args.threads)
+    # as a block: whatever a Python caller had chosen is back after the run
     try:
-        history = train(config, progress=not args.no_progress)
+        with ag.use_threads(threads) if threads else contextlib.nullcontext():
+            history = train(config, progress=not args.no_progress)
     except KeyboardInterrupt:
         print(f"\ninterrupted: the last good checkpoint is {Path(config['out']) / 'last.npz'}; "
               "continue with --resume")
@@ -241,8 +244,6 @@ def run(args):
     except (OSError, ValueError) as error:  # bad settings, missing data, an unwritable --out
         print(f"agrad train: {command_line_message(error)}")
         return 2
-    finally:
-        ag.use_threads(None)  # the process's BLAS as it was (run is also called from Python)
     if history:
         best = max(row["test_accuracy"] for row in history)
         per_epoch = np.mean([row["seconds"] for row in history])

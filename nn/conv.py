@@ -1,7 +1,8 @@
-"""Convolution and pooling layers: ``Conv2d``, ``MaxPool2d``, ``AvgPool2d``.
+"""Convolution and pooling layers: ``Conv2d``, ``MaxPool2d``, ``AvgPool2d``, ``MaxUnpool2d``.
 
 The layers hold the settings and the weights; the arithmetic (im2col + one GEMM per conv) is
-autograd's ``conv2d`` / ``max_pool2d`` / ``avg_pool2d`` ops. Like PyTorch's modules they take a
+autograd's ``conv2d`` / ``max_pool2d`` / ``avg_pool2d`` ops, and ``nn.pool_functions`` for the
+pooling options those ops leave out. Like PyTorch's modules they take a
 batch x: (N, C, H, W) or a single image x: (C, H, W), which gives an output without the batch
 axis. Output size per spatial axis: floor((H + 2 padding - dilation (kernel - 1) - 1) / stride) + 1.
 """

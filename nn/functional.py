@@ -34,15 +34,17 @@ __all__ = [
     "binary_cross_entropy_with_logits", "conv2d", "conv_transpose2d", "cross_entropy", "dropout", "dropout2d",
     "elu", "fold", "gelu", "group_norm", "hardtanh", "interpolate", "layer_norm", "leaky_relu", "linear",
     "log_softmax", "max_pool2d", "max_unpool2d", "mse_loss", "nll_loss", "relu", "sigmoid", "silu", "softmax",
-    "softplus", "tanh",
-    "unfold",
+    "softplus", "tanh", "unfold",
 ]
-
 
 
 def _batched_or_not(op, input, *args):
     output = _unbatched(op, input, *args)
-    return op(input, *args) if output is None else output
+    if output is not None:
+        return output
+    if getattr(input, "ndim", 4) != 4:
+        raise ValueError(f"{op.__name__}: expected input (N, C, H, W) or (C, H, W), got shape {input.shape}")
+    return op(input, *args)
 
 
 def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):

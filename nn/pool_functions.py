@@ -84,19 +84,43 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     kernel, stride, padding, dilation = _settings(x, kernel_size, stride, padding, dilation, op)
     if dilation == (1, 1) and not ceil_mode and not return_indices:
         return _pool.max_pool2d(x, kernel, stride, padding)
-    columns, (oh, ow) = _window_columns(x, kernel, stride, padding, dilation, ceil_mode, -np.inf, op)
+    lowest = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
+    columns, (oh, ow) = _window_columns(x, kernel, stride, padding, dilation, ceil_mode, lowest, op)
     n, c, _, positions = columns.shape
-    best = np.argmax(columns.value, axis=2)  # (N, C, OH OW): the first largest, as PyTorch
+    flat, real = _window_positions(x.shape[2:], kernel, stride, padding, dilation, (oh, ow))
+    best = _first_argmax(columns.value, real)
     picked = getitem(columns, (np.arange(n)[:, None, None], np.arange(c)[None, :, None], best,
                                np.arange(positions)[None, None, :]))
     output = reshape(picked, (n, c, oh, ow))
     if not return_indices:
         return output
-    row_in_window, col_in_window = np.divmod(best, kernel[1])
-    out_row, out_col = np.divmod(np.arange(positions), ow)
-    rows = out_row * stride[0] - padding[0] + row_in_window * dilation[0]
-    cols = out_col * stride[1] - padding[1] + col_in_window * dilation[1]
-    return output, (rows * x.shape[3] + cols).astype(np.int64).reshape(n, c, oh, ow)
+    return output, flat[best, np.arange(positions)].astype(np.int64).reshape(n, c, oh, ow)
+
+
+def _window_positions(size, kernel, stride, padding, dilation, out):
+    """(flat, real), both (kH kW, OH OW): the flat index row * W + column of each window's tap
+    in the input plane, and whether that tap is a real element (not padding)."""
+    taps = np.arange(kernel[0] * kernel[1])
+    windows = np.arange(out[0] * out[1])
+    rows = (windows // out[1]) * stride[0] - padding[0] + (taps // kernel[1])[:, None] * dilation[0]
+    cols = (windows % out[1]) * stride[1] - padding[1] + (taps % kernel[1])[:, None] * dilation[1]
+    real = (rows >= 0) & (rows < size[0]) & (cols >= 0) & (cols < size[1])
+    return rows * size[1] + cols, real
+
+
+def _first_argmax(values, real):
+    """The tap each window's max comes from, by PyTorch's CPU rules (as the fast kernels'): the
+    first largest real element (padding never wins, so an all -inf window picks its first real
+    element), and in a window holding NaN its last NaN. values: (N, C, kH kW, L) -> (N, C, L)."""
+    best = np.argmax(np.where(real, values, values.dtype.type(-np.inf) if values.dtype.kind == "f"
+                              else np.iinfo(values.dtype).min), axis=2)
+    first_real = np.argmax(real, axis=0)  # (L,): every window holds a real element (PyTorch's padding rule)
+    best = np.where(real[best, np.arange(real.shape[1])], best, first_real)
+    if values.dtype.kind == "f":
+        nan = np.isnan(values)
+        last_nan = nan.shape[2] - 1 - np.argmax(nan[:, :, ::-1], axis=2)
+        best = np.where(nan.any(axis=2), last_nan, best)
+    return best
 
 
 def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
@@ -149,8 +173,9 @@ def max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_siz
 
     input: (N, C, H, W) or (C, H, W); indices: int array of the same shape (flat row * W_out +
     column indices into each output plane) -> (N, C, H_out, W_out) with H_out = (H - 1) sH - 2 pH + kH.
-    Defaults: stride=None (the kernel size), padding=0, output_size=None (that size; else a
-    sequence ending in (H_out, W_out)). Backward: each input gets the gradient at its index.
+    Defaults: stride=None (the kernel size), padding=0, output_size=None (that size; else
+    (H_out, W_out) or (N, C, H_out, W_out): the pooled input's size, each within a stride of the
+    default, as PyTorch). Backward: each input gets the gradient at its index.
     """
     op = "max_unpool2d"
     x = as_tensor(input, op, "input")
@@ -159,8 +184,7 @@ def max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_siz
         raise ValueError(f"{op}: indices must be integers of the input's shape {x.shape}, "
                          f"got {indices.dtype} of shape {indices.shape}")
     if x.ndim == 3:
-        size = None if output_size is None else tuple(output_size)[-2:]
-        batched = max_unpool2d(reshape(x, (1, *x.shape)), indices[None], kernel_size, stride, padding, size)
+        batched = max_unpool2d(reshape(x, (1, *x.shape)), indices[None], kernel_size, stride, padding, output_size)
         return reshape(batched, batched.shape[1:])
     if x.ndim != 4:
         raise ValueError(f"{op}: expected input (N, C, H, W) or (C, H, W), got shape {x.shape}")
@@ -169,8 +193,8 @@ def max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_siz
     flat_indices = indices.reshape(n, c, -1)
     if flat_indices.size and (flat_indices.min() < 0 or flat_indices.max() >= height * width):
         bad = flat_indices.max() if flat_indices.max() >= height * width else flat_indices.min()
-        raise ValueError(f"{op}: index {bad} is outside the {height}x{width} output "
-                         "(pass output_size: the input of max_pool2d)")
+        hint = " (pass output_size: the size of max_pool2d's input)" if output_size is None else ""
+        raise ValueError(f"{op}: index {bad} is outside the {height}x{width} output{hint}")
     value = np.zeros((n, c, height * width), dtype=x.dtype)
     np.put_along_axis(value, flat_indices, x.value.reshape(n, c, -1), axis=2)
     output = Tensor(value.reshape(n, c, height, width), inputs=(x,), op="max_unpool2d")
@@ -187,12 +211,18 @@ def _unpooled_size(x, kernel_size, stride, padding, output_size, op):
     kernel = pair(kernel_size, "kernel_size", op, minimum=1)
     stride = kernel if stride is None else pair(stride, "stride", op, minimum=1)
     padding = pair(padding, "padding", op, minimum=0)
-    if output_size is not None:
-        sizes = tuple(output_size)[-2:]
-        if len(sizes) != 2 or not all(isinstance(s, (int, np.integer)) and s >= 1 for s in sizes):
-            raise ValueError(f"{op}: output_size must end in two positive ints (H_out, W_out), got {output_size!r}")
-        return tuple(int(s) for s in sizes)
     sizes = tuple((size - 1) * s - 2 * p + k for size, k, s, p in zip(x.shape[-2:], kernel, stride, padding))
-    if min(sizes) < 1:
-        raise ValueError(f"{op}: kernel {kernel}, stride {stride} and padding {padding} give an empty output")
-    return sizes
+    if output_size is None:
+        if min(sizes) < 1:
+            raise ValueError(f"{op}: kernel {kernel}, stride {stride} and padding {padding} give an empty output")
+        return sizes
+    given = np.asarray(output_size.value if isinstance(output_size, Tensor) else output_size)
+    if given.ndim != 1 or len(given) not in (2, 4) or given.dtype.kind not in "iu":
+        raise ValueError(f"{op}: output_size must be (H_out, W_out) or (N, C, H_out, W_out), got {output_size!r}")
+    wanted = tuple(int(v) for v in given[-2:])
+    for want, default, s in zip(wanted, sizes, stride):
+        if not default - s < want < default + s:  # the sizes a max_pool2d of this geometry maps to x's
+            raise ValueError(f"{op}: output_size {tuple(wanted)} is not a size max_pool2d with kernel {kernel}, "
+                             f"stride {stride} and padding {padding} maps to {x.shape[-2:]} (each between "
+                             f"{default - s + 1} and {default + s - 1})")
+    return wanted

@@ -34,6 +34,8 @@ lists the names.
 
 import importlib
 
+from autograd.geometry import is_int
+
 _NAMES = ("fast", "reference", "threaded")
 _current = None
 _blas_limit = None
@@ -77,29 +79,55 @@ class use_kernels:
         return False
 
 
-def use_threads(threads):
+class use_threads:
     """Run the convolutions and pools on ``threads`` threads of agrad's own, BLAS on one each.
 
     ``threads`` (a positive int): BLAS (OpenBLAS, MKL, ...) is limited to one thread for the
     whole process (threadpoolctl), and the kernels become ``threaded``: each call splits its
     batch into ``threads`` parts run side by side, so NumPy's copies use every core too and no
-    BLAS thread spins waiting for work. ``use_threads(None)`` goes back to the default: the
-    ``fast`` kernels on BLAS's own threads. Nothing changes until you call it; ``agrad train
-    --threads`` does.
+    BLAS thread spins waiting for work. ``threads=None``: the default, the ``fast`` kernels on
+    BLAS's own threads. A plain call switches until the next one; as a context manager it puts
+    back on exit what was in use before (kernels, threads and BLAS's limit). Nothing changes
+    until you call it; ``agrad train --threads`` does. Switch between runs, not while another
+    Python thread runs agrad ops.
+
+    >>> ag.use_threads(2)                 # for the rest of the process
+    >>> with ag.use_threads(2):           # for one block
+    ...     train(model)
     """
-    global _current, _blas_limit
-    if threads is not None and (isinstance(threads, bool) or not isinstance(threads, int) or threads < 1):
-        raise ValueError(f"use_threads: threads must be a positive int or None, got {threads!r}")
-    threaded = importlib.import_module("autograd.kernels.threaded")
-    threaded.set_threads(threads or 1)
-    if _blas_limit is not None:
-        _blas_limit.restore_original_limits()
-        _blas_limit = None
-    if threads is not None:
+
+    def __init__(self, threads):
+        global _current
+        if threads is not None and (not is_int(threads) or threads < 1):
+            raise ValueError(f"use_threads: threads must be a positive int or None, got {threads!r}")
+        threaded = importlib.import_module("autograd.kernels.threaded")
+        self._previous = (current(), threaded.threads() if _blas_limit is not None else None)
+        _limit_blas(threads is not None)
+        threaded.set_threads(int(threads or 1))
+        _current = _load("fast" if threads is None else "threaded")
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        global _current
+        kernels, threads = self._previous
+        _limit_blas(threads is not None)
+        importlib.import_module("autograd.kernels.threaded").set_threads(threads or 1)
+        _current = kernels
+        return False
+
+
+def _limit_blas(one_thread):
+    """BLAS on one thread (True) or on its own number again (False)."""
+    global _blas_limit
+    if one_thread and _blas_limit is None:
         import threadpoolctl
 
         _blas_limit = threadpoolctl.threadpool_limits(limits=1, user_api="blas")
-    _current = _load("fast" if threads is None else "threaded")
+    elif not one_thread and _blas_limit is not None:
+        _blas_limit.restore_original_limits()
+        _blas_limit = None
 
 
 def _load(name):

@@ -7,7 +7,9 @@ the cores instead: ``ag.use_threads(n)`` sets BLAS to one thread and every kerne
 its images into n parts, each run by the ``fast`` kernel on a thread of a pool. NumPy releases
 the GIL in its copies, ufuncs and GEMMs, so the parts run side by side, copies included.
 
-The arithmetic is the ``fast`` kernels' exactly (tested equal); only who runs it changes.
+The arithmetic is the ``fast`` kernels' (tested equal: the weight gradient sums its parts in
+another order, so it agrees to rounding); only who runs it changes. Each pool thread keeps its
+own scratch memory (``autograd.memory``), so the scratch bound holds per thread.
 ``benchmarks/bench_threads.py`` measures it against BLAS's own threads.
 """
 
@@ -19,7 +21,8 @@ import numpy as np
 from autograd.geometry import WindowGeometry
 from autograd.kernels import fast
 
-# below this many images a call is not split: the threads' overhead would outweigh the work
+# each part gets at least this many images (a batch of fewer than 2 x MIN_IMAGES runs unsplit):
+# a thread's hand-off would outweigh a smaller part's work
 MIN_IMAGES = 2
 _pool = None
 _threads = 1
@@ -28,12 +31,12 @@ _threads = 1
 def set_threads(threads):
     """Split kernel calls over ``threads`` threads (1: call ``fast`` directly)."""
     global _pool, _threads
-    if _pool is not None:
-        _pool.shutdown()
-        _pool = None
+    if threads == _threads:
+        return
+    # the old pool is not shut down: a call still running on it finishes, then its threads exit
+    # with it when it is garbage-collected
+    _pool = concurrent.futures.ThreadPoolExecutor(threads, thread_name_prefix="agrad-kernel") if threads > 1 else None
     _threads = threads
-    if threads > 1:
-        _pool = concurrent.futures.ThreadPoolExecutor(threads, thread_name_prefix="agrad-kernel")
 
 
 def threads():
@@ -41,10 +44,10 @@ def threads():
     return _threads
 
 
-def _parts(n):
+def _parts(n, pool, threads):
     """(start, stop) of each thread's images."""
-    count = min(_threads, n // MIN_IMAGES) if _pool is not None else 1
-    bounds = np.linspace(0, n, max(count, 1) + 1).astype(int)
+    count = min(threads, n // MIN_IMAGES) if pool is not None else 1
+    bounds = np.linspace(0, n, max(count, 1) + 1).astype(int).tolist()
     return list(itertools.pairwise(bounds))
 
 
@@ -56,10 +59,11 @@ def _split(function, geom, *per_image, combine="concatenate"):
     """``function(*parts_of_per_image, geometry_of_the_part)`` for each part of the batch, in
     parallel; the results concatenated along the batch axis (or summed: ``combine="sum"``).
     ``per_image`` arrays have the batch on axis 0 (None passes through)."""
-    parts = _parts(geom.N)
+    pool = _pool  # one pool for the whole call, even if use_threads switches meanwhile
+    parts = _parts(geom.N, pool, _threads)
     if len(parts) == 1:
         return function(*per_image, geom)
-    jobs = [_pool.submit(function, *[a if a is None else a[start:stop] for a in per_image], _batch(geom, stop - start))
+    jobs = [pool.submit(function, *[a if a is None else a[start:stop] for a in per_image], _batch(geom, stop - start))
             for start, stop in parts]
     results = [job.result() for job in jobs]
     if combine == "sum":

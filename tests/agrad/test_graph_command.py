@@ -97,6 +97,7 @@ def test_a_students_own_model_is_drawn_on_the_input_shape_given(tmp_path, capsys
     (["--model", "resnet1000"], "unknown model 'resnet1000'"),
     (["--model", "missing_file.py:Net"], "does not exist"),
     (["--input-shape", "1", "0", "28"], "--input-shape must be three positive sizes"),
+    (["--input-shape", "1", "32", "32"], "model lenet5 expects 28x28 images, --input-shape gives 32x32"),
 ])
 def test_a_bad_model_or_shape_is_one_clear_line(tmp_path, capsys, argv, message):
     assert run_graph([*argv, "-o", str(tmp_path / "g.dot")]) == 2, "expected the usage error code"

@@ -31,8 +31,8 @@ def pool_settings(draw, with_dilation):
 def test_max_pool2d_with_every_option_matches_torch(drawn):
     options, dilation, size = drawn
     x = rng(1).standard_normal((2, 3, *size))
-    # a dilated window can fall wholly on padding: its max is -inf in both, but PyTorch then sends
-    # the gradient to an input element outside the window; agrad sends it nowhere
+    # a dilated window can fall wholly on padding: its max is -inf in both, but PyTorch's backward
+    # then writes outside the input (it corrupted the heap in a sweep); agrad sends it nowhere
     assume(np.isfinite(F.max_pool2d(x, dilation=dilation, **options).value).all())
     check_against_torch(lambda x: F.max_pool2d(x, dilation=dilation, **options),
                         lambda x: TF.max_pool2d(x, dilation=dilation, **options), x)
@@ -95,3 +95,40 @@ def test_the_plain_case_is_autograd_s_own_op():
     assert F.max_pool2d(x, 2).op == "max_pool2d" and F.avg_pool2d(x, 2).op == "avg_pool2d", \
         "expected the default options to take autograd's fused ops"
     assert_close(F.max_pool2d(x, 2, ceil_mode=True).value, ag.max_pool2d(x, 2).value, "ceil_mode on a fitting size")
+
+
+@pytest.mark.parametrize("options", [dict(ceil_mode=True), dict(return_indices=True), dict(dilation=2)])
+@pytest.mark.parametrize("fill", ["nan", "-inf", "int"])
+def test_the_new_paths_pick_the_max_by_torch_s_rules(options, fill):
+    """Padding never wins (an all -inf window picks its first real element), a NaN window its last
+    NaN, integers stay integers: as PyTorch and as the plain path's fast kernel."""
+    x = rng(6).standard_normal((1, 2, 5, 5))
+    if fill == "nan":
+        x[0, 0, 0, 0] = x[0, 0, 1, 1] = x[0, 1, 2, 3] = np.nan
+    elif fill == "-inf":
+        x[:, :, :3, :3] = -np.inf
+    else:
+        x = np.arange(50).reshape(1, 2, 5, 5)
+    ours = F.max_pool2d(x, 3, 1, 1, **options)
+    theirs = TF.max_pool2d(torch.tensor(x), 3, 1, 1, **options)
+    if options.get("return_indices"):
+        np.testing.assert_array_equal(ours[1], theirs[1].numpy(), err_msg="expected torch's indices")
+        ours, theirs = ours[0], theirs[0]
+    assert ours.dtype == theirs.numpy().dtype, f"expected {theirs.dtype}, got {ours.dtype}"
+    np.testing.assert_array_equal(ours.value, theirs.numpy(), err_msg="expected torch's maxima")
+    if fill != "int":
+        check_against_torch(lambda x: F.max_pool2d(x, 3, 1, 1, ceil_mode=True),
+                            lambda x: TF.max_pool2d(x, 3, 1, 1, ceil_mode=True), x)
+
+
+@pytest.mark.parametrize("output_size, message", [
+    ((8, 8), r"max_unpool2d: output_size \(8, 8\) is not a size max_pool2d .* \(each between 5 and 7\)"),
+    ((1, 7, 7), r"max_unpool2d: output_size must be \(H_out, W_out\) or \(N, C, H_out, W_out\)"),
+    (7, "max_unpool2d: output_size must be"),
+])
+def test_max_unpool2d_checks_output_size_as_torch(output_size, message):
+    pooled, indices = F.max_pool2d(rng(7).standard_normal((1, 1, 7, 7)), 2, return_indices=True)
+    assert F.max_unpool2d(pooled, indices, 2, output_size=(1, 1, 7, 7)).shape == (1, 1, 7, 7), \
+        "expected (N, C, H, W) as the size"
+    with pytest.raises(ValueError, match=message):
+        F.max_unpool2d(pooled, indices, 2, output_size=output_size)

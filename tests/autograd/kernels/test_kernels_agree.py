@@ -168,3 +168,22 @@ def test_use_kernels_switches_as_a_call_and_as_a_context_manager():
         ag.use_kernels("fast")
     with pytest.raises(ValueError, match="use_kernels: name must be one of 'fast', 'reference', 'threaded', got 'gpu'"):
         ag.use_kernels("gpu")
+
+
+def test_use_threads_as_a_block_puts_back_what_was_in_use():
+    with ag.use_kernels("reference"):
+        with ag.use_threads(2):
+            assert kernels.current() is threaded and threaded.threads() == 2, "expected two threads in the block"
+            with ag.use_threads(3):
+                assert threaded.threads() == 3, "expected the inner block's three threads"
+            assert threaded.threads() == 2 and kernels.current() is threaded, "expected the outer block back"
+        assert kernels.current() is reference, "expected the reference kernels back after the block"
+    assert kernels.current() is fast, "expected the fast kernels back"
+
+
+def test_a_batch_is_split_only_into_parts_of_min_images():
+    pool = object()
+    assert threaded._parts(8, pool, 2) == [(0, 4), (4, 8)], "expected two halves of a batch of 8"
+    assert threaded._parts(3, pool, 2) == [(0, 3)], "expected a batch of 3 to run unsplit (parts of >= 2 images)"
+    assert threaded._parts(8, None, 2) == [(0, 8)], "expected no split without a pool"
+    assert all(type(bound) is int for part in threaded._parts(7, pool, 2) for bound in part), "expected Python ints"
