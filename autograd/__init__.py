@@ -13,6 +13,7 @@ only when a graph is drawn.
 from autograd.draw import draw_graph
 from autograd.engine import enable_grad, is_grad_enabled, no_grad
 from autograd.gradcheck import GradcheckError, gradcheck
+from autograd.gradients import grad
 from autograd.kernels import available_kernels, use_kernels
 from autograd.memory import keep_freed_memory
 from autograd.ops.broadcast import unbroadcast
@@ -81,6 +82,7 @@ __all__ = [
     "flatten",
     "fold",
     "getitem",
+    "grad",
     "gradcheck",
     "is_grad_enabled",
     "keep_freed_memory",

@@ -85,6 +85,9 @@ class Tensor:
         if g is None:
             g = self._grad = np.zeros_like(self.value)
             self._grad_owned = True
+        elif type(g) is Tensor:
+            # inside ag.grad(..., create_graph=True): the gradient is a node of the new graph
+            return g
         elif not self._grad_owned and self is not engine._running:
             # the gradient may be another tensor's too (accumulate_grad keeps what it is handed):
             # a private copy before anyone writes into it; an op's closure reading its own
@@ -121,6 +124,10 @@ class Tensor:
         pass is kept as it is, not copied (the gradient of ``a + b`` reaches ``a`` and ``b``
         unchanged), so never write into ``g`` afterwards; ``.grad`` hands out a private copy.
         """
+        if type(g) is Tensor:
+            if engine._create_graph:
+                return self._accumulate_node(g)
+            g = g.value  # a backward written with ops, in a first-order pass
         if g.shape != self.value.shape:
             raise RuntimeError(
                 f"backward of {self.op or 'leaf'} {self.label!r}: gradient shape {g.shape} "
@@ -137,8 +144,43 @@ class Tensor:
             self._grad = self._grad + g
             self._grad_owned = True
 
+    def _accumulate_node(self, g):
+        """accumulate_grad of a Tensor gradient in a graph-creating pass: the sum is recorded."""
+        if g.shape != self.value.shape:
+            raise RuntimeError(
+                f"backward of {self.op or 'leaf'} {self.label!r}: gradient shape {g.shape} "
+                f"does not match the tensor's shape {self.value.shape}"
+            )
+        if g.dtype != self.value.dtype:
+            g = g.astype(self.value.dtype)
+        self._grad = g if self._grad is None else elementwise.add(self._grad, g)
+        self._grad_owned = False
+
     def _reset_grad(self):
         self._grad = None
+
+    # -- the engine's protocol for ag.grad: save and restore, and array-written closures -------
+    def _grad_state(self):
+        return self._grad, self._grad_owned
+
+    def _set_grad_state(self, state):
+        self._grad, self._grad_owned = state
+
+    def _grad_as_plain(self):
+        g = self._grad
+        return (g.value if type(g) is Tensor else g), False
+
+    def _add_untracked_grad(self, g, node, upstream):
+        """Add ``g``, the array an array-written closure of ``node`` sent here, as a node whose
+        backward raises (``engine.not_twice_differentiable``)."""
+        parents = tuple(t for t in (upstream, *node.inputs) if type(t) is Tensor)
+        marked = Tensor(np.array(g, dtype=self.value.dtype), inputs=parents, op=f"backward of {node.op or 'op'}")
+        marked._backward = engine.not_twice_differentiable(node)
+        self._accumulate_node(marked)
+
+    def _itself(self):
+        # through the weak proxy an op's closure holds of its output: the tensor itself
+        return self
 
     def _seed_grad(self, seed):
         self.accumulate_grad(seed)
