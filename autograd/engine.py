@@ -133,8 +133,12 @@ def run_closures(order, selected=None, create_graph=False):
 
 def _writes_graphs(closure):
     """Whether a closure computes with ``primal``/``autograd.ops.dual`` (so it works on Tensor
-    gradients): the library's modules say so with ``TWICE_DIFFERENTIABLE = True``."""
-    return getattr(closure, "__globals__", {}).get("TWICE_DIFFERENTIABLE", False)
+    gradients). The library's modules say so: ``TWICE_DIFFERENTIABLE = True`` for every closure
+    in the module, or a set of the functions whose closures are (``{"linear", "dropout"}``)."""
+    flag = getattr(closure, "__globals__", {}).get("TWICE_DIFFERENTIABLE", False)
+    if flag is True or not flag:
+        return flag is True
+    return closure.__qualname__.split(".", 1)[0] in flag
 
 
 def _run_on_arrays(node):

@@ -9,6 +9,7 @@ import warnings
 
 import numpy as np
 
+from autograd.engine import primal
 from autograd.ops.conv import conv2d, conv_transpose2d
 from autograd.ops.elementwise import relu, sigmoid, tanh
 from autograd.ops.fold import fold, unfold
@@ -34,6 +35,9 @@ __all__ = [
     "log_softmax", "max_pool2d", "mse_loss", "nll_loss", "relu", "sigmoid", "silu", "softmax", "softplus", "tanh",
     "unfold",
 ]
+
+# the ops whose closures work on Tensor gradients too (engine.primal): twice differentiable
+TWICE_DIFFERENTIABLE = {"linear", "dropout", "dropout2d"}
 
 
 def linear(input, weight, bias=None):
@@ -62,9 +66,9 @@ def linear(input, weight, bias=None):
         g = output.grad
         rows = g.reshape(-1, g.shape[-1])  # every leading axis acts as a batch axis
         if x.requires_grad:
-            x.accumulate_grad(g @ weight.value)
+            x.accumulate_grad(g @ primal(weight))
         if weight.requires_grad:
-            weight.accumulate_grad(rows.T @ x.value.reshape(-1, x.shape[-1]))
+            weight.accumulate_grad(rows.T @ primal(x).reshape(-1, x.shape[-1]))
         if bias is not None and bias.requires_grad:
             bias.accumulate_grad(rows.sum(axis=0))
 

@@ -131,10 +131,12 @@ def power(a, b):
     def _backward():
         g = output.grad
         if a.requires_grad:
-            # where the exponent is 0 the base gradient is 0, also at a base of 0 (as torch)
+            # where the exponent is 0 the base gradient is 0, also at a base of 0 (as torch): the
+            # base is taken as 1 there, so no 0 ** -1 appears (nor in a higher derivative)
+            base = dual.where(b.value == 0, 1, primal(a))
             with np.errstate(divide="ignore", invalid="ignore"):
-                local = primal(b) * primal(a) ** (primal(b) - 1)
-            a.accumulate_grad(unbroadcast(g * dual.where(b.value == 0, 0, local), a.shape))
+                local = primal(b) * base ** (primal(b) - 1)
+            a.accumulate_grad(unbroadcast(g * local, a.shape))
         if b.requires_grad:
             base_is_zero = (a.value == 0) & (b.value >= 0)
             log_a = dual.log(dual.where(base_is_zero, 1, primal(a)))
