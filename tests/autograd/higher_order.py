@@ -29,7 +29,8 @@ def check_higher_order(ag_fn, torch_fn, *arrays, orders=3, rtol=1e-7, atol=1e-9,
         for i, (g, tg) in enumerate(zip(grads, torch_grads, strict=True)):
             expected = np.zeros(arrays[i].shape) if tg is None else tg.detach().numpy(force=True)
             actual = np.zeros(arrays[i].shape) if g is None else g.value
-            assert g is None or g.shape == mine[i].shape, f"expected order {order} gradient of input {i} shaped {mine[i].shape}"
+            assert g is None or g.shape == mine[i].shape, (
+                f"expected order {order} gradient of input {i} shaped {mine[i].shape}")
             assert_close(actual, expected, f"derivative of order {order} of input {i}", rtol, atol)
         # the next order: d/dx of sum_i <grad_i, w_i>
         weights = [random.standard_normal(a.shape) for a in arrays]
