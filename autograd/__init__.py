@@ -10,9 +10,10 @@ see ``autograd.memory``. Drawing (``ag.draw_graph``) needs the ``graphviz`` pack
 only when a graph is drawn.
 """
 
+from autograd import functional as functional
 from autograd.draw import draw_graph
 from autograd.engine import enable_grad, is_grad_enabled, no_grad
-from autograd.gradcheck import GradcheckError, gradcheck
+from autograd.gradcheck import GradcheckError, gradcheck, gradgradcheck
 from autograd.gradients import grad
 from autograd.kernels import available_kernels, use_kernels
 from autograd.memory import keep_freed_memory
@@ -84,6 +85,7 @@ __all__ = [
     "getitem",
     "grad",
     "gradcheck",
+    "gradgradcheck",
     "is_grad_enabled",
     "keep_freed_memory",
     "log",
