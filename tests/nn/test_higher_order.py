@@ -1,0 +1,97 @@
+"""nn.functional's fused ops differentiated two and three times against torch (linear, dropout,
+every loss), and BatchNorm's clear error on a second derivative (its backward is written on arrays)."""
+
+import numpy as np
+import pytest
+
+import autograd as ag
+import nn
+from nn import functional as F
+from tests.autograd.higher_order import check_higher_order
+from tests.helpers import rng
+
+torch = pytest.importorskip("torch")
+TF = torch.nn.functional
+
+
+def data(*shape, seed=0):
+    return rng(seed).standard_normal(shape)
+
+
+def test_linear_three_times_against_torch():
+    check_higher_order(lambda x, w, b: ag.tanh(F.linear(x, w, b)), lambda x, w, b: torch.tanh(TF.linear(x, w, b)),
+                       data(2, 3, 4), data(5, 4, seed=1), data(5, seed=2))
+
+
+def test_dropout_three_times_against_torch_with_the_same_mask():
+    np.random.seed(0)
+    x = ag.Tensor(np.abs(data(3, 4)) + 0.5)
+    mask = F.dropout(x, p=0.4).value / x.value
+    np.random.seed(0)
+    check_higher_order(lambda x: F.dropout(x, p=0.4) ** 3, lambda x: (x * torch.tensor(mask)) ** 3, x.value)
+
+
+def probabilities(*shape, seed=0):
+    return 1 / (1 + np.exp(-data(*shape, seed=seed)))
+
+
+LOSSES = {
+    "mse": (lambda x, t: F.mse_loss(ag.tanh(x), t), lambda x, t: TF.mse_loss(torch.tanh(x), t), False),
+    "mse_sum": (lambda x, t: F.mse_loss(x * x, t, reduction="sum"),
+                lambda x, t: TF.mse_loss(x * x, t, reduction="sum"), False),
+    "bce": (lambda x, t: F.binary_cross_entropy(ag.sigmoid(x), t), lambda x, t: TF.binary_cross_entropy(
+        torch.sigmoid(x), t), True),
+    "bce_with_logits": (lambda x, t: F.binary_cross_entropy_with_logits(x, t, reduction="none"),
+                        lambda x, t: TF.binary_cross_entropy_with_logits(x, t, reduction="none"), True),
+    "bce_with_logits_pos_weight": (
+        lambda x, t: F.binary_cross_entropy_with_logits(x, t, pos_weight=np.array([1.0, 2.0, 0.5, 3.0])),
+        lambda x, t: TF.binary_cross_entropy_with_logits(x, t, pos_weight=torch.tensor([1.0, 2.0, 0.5, 3.0],
+                                                                                        dtype=torch.float64)), True),
+}
+
+
+@pytest.mark.parametrize("name", sorted(LOSSES))
+def test_pointwise_losses_three_times_against_torch(name):
+    ours, theirs, probability_target = LOSSES[name]
+    target = probabilities(3, 4, seed=1) if probability_target else data(3, 4, seed=1)
+    check_higher_order(ours, theirs, data(3, 4), target)
+
+
+LABELS = np.array([0, 2, 1, 2])
+CLASS_WEIGHT = np.array([0.5, 2.0, 1.5])
+CLASSIFICATION = {
+    "cross_entropy": (lambda x: F.cross_entropy(x, LABELS), lambda x: TF.cross_entropy(x, torch.tensor(LABELS))),
+    "cross_entropy_options": (
+        lambda x: F.cross_entropy(x, LABELS, weight=CLASS_WEIGHT, ignore_index=1, label_smoothing=0.2),
+        lambda x: TF.cross_entropy(x, torch.tensor(LABELS), weight=torch.tensor(CLASS_WEIGHT), ignore_index=1,
+                                   label_smoothing=0.2)),
+    "cross_entropy_none": (lambda x: F.cross_entropy(x * x, LABELS, reduction="none"),
+                           lambda x: TF.cross_entropy(x * x, torch.tensor(LABELS), reduction="none")),
+    "nll_loss": (lambda x: F.nll_loss(ag.log_softmax(x, axis=1), LABELS, weight=CLASS_WEIGHT),
+                 lambda x: TF.nll_loss(torch.log_softmax(x, 1), torch.tensor(LABELS), weight=torch.tensor(CLASS_WEIGHT))),
+    "soft_targets": (lambda x: F.cross_entropy(x, probabilities(4, 3, seed=3)),
+                     lambda x: TF.cross_entropy(x, torch.tensor(probabilities(4, 3, seed=3)))),
+    "soft_targets_options": (
+        lambda x: F.cross_entropy(x, probabilities(4, 3, seed=3), weight=CLASS_WEIGHT, label_smoothing=0.1),
+        lambda x: TF.cross_entropy(x, torch.tensor(probabilities(4, 3, seed=3)), weight=torch.tensor(CLASS_WEIGHT),
+                                   label_smoothing=0.1)),
+}
+
+
+def test_soft_target_cross_entropy_with_a_differentiable_target_against_torch():
+    check_higher_order(lambda x, t: F.cross_entropy(x, ag.softmax(t, axis=1)),
+                       lambda x, t: TF.cross_entropy(x, torch.softmax(t, 1)), data(4, 3), data(4, 3, seed=5))
+
+
+@pytest.mark.parametrize("name", sorted(CLASSIFICATION))
+def test_classification_losses_three_times_against_torch(name):
+    ours, theirs = CLASSIFICATION[name]
+    check_higher_order(ours, theirs, data(4, 3))
+
+
+def test_batch_norm_second_derivative_raises_naming_the_op():
+    layer = nn.BatchNorm2d(2)
+    x = ag.Tensor(data(3, 2, 2, 2))
+    (g,) = ag.grad((layer(x) ** 3).sum(), x, create_graph=True)
+    with pytest.raises(RuntimeError, match="op 'batch_norm'"):
+        ag.grad((g * g).sum(), x)
