@@ -68,7 +68,8 @@ CLASSIFICATION = {
     "cross_entropy_none": (lambda x: F.cross_entropy(x * x, LABELS, reduction="none"),
                            lambda x: TF.cross_entropy(x * x, torch.tensor(LABELS), reduction="none")),
     "nll_loss": (lambda x: F.nll_loss(ag.log_softmax(x, axis=1), LABELS, weight=CLASS_WEIGHT),
-                 lambda x: TF.nll_loss(torch.log_softmax(x, 1), torch.tensor(LABELS), weight=torch.tensor(CLASS_WEIGHT))),
+                 lambda x: TF.nll_loss(torch.log_softmax(x, 1), torch.tensor(LABELS),
+                                       weight=torch.tensor(CLASS_WEIGHT))),
     "soft_targets": (lambda x: F.cross_entropy(x, probabilities(4, 3, seed=3)),
                      lambda x: TF.cross_entropy(x, torch.tensor(probabilities(4, 3, seed=3)))),
     "soft_targets_options": (
