@@ -117,8 +117,11 @@ def run_closures(order, selected=None, create_graph=False):
     global _grad_enabled, _running, _create_graph
     previous = _grad_enabled, _create_graph
     _grad_enabled = _create_graph = create_graph
+    earlier = _leaves_with_hooks(order) if tensor_hooks else None
     try:
         for node in reversed(order):
+            if tensor_hooks and id(node) in tensor_hooks and node._grad is not None:
+                _apply_hooks(node, earlier)
             if node._grad is None or (selected is not None and id(node) not in selected):
                 continue
             _running = node
@@ -129,6 +132,38 @@ def run_closures(order, selected=None, create_graph=False):
     finally:
         _running = None
         _grad_enabled, _create_graph = previous
+
+
+# id(tensor) -> (weak reference to it, {handle id: fn}): ``Tensor.register_hook``. Empty unless a
+# hook is registered, so a backward pass without hooks pays one truth test per pass and per node.
+tensor_hooks = {}
+
+
+def _leaves_with_hooks(order):
+    """A hooked leaf's gradient of this pass alone goes through its hooks (PyTorch's rule): what
+    it held before is set aside and added back after them."""
+    earlier = {}
+    for node in order:
+        if not node.inputs and id(node) in tensor_hooks:
+            earlier[id(node)] = node._grad_state()
+            node._reset_grad()
+    return earlier
+
+
+def _apply_hooks(node, earlier):
+    reference, hooks = tensor_hooks[id(node)]
+    if reference() is not node:
+        return
+    g = node._grad
+    for fn in list(hooks.values()):
+        replaced = fn(g)
+        if replaced is not None:
+            g = node._checked_hook_grad(replaced, fn)
+    node._set_grad_state((g, False))
+    if id(node) in earlier:
+        before = earlier.pop(id(node))[0]
+        if before is not None:
+            node._set_grad_state((before + g, True))
 
 
 def _writes_graphs(closure):

@@ -11,6 +11,7 @@ a private copy of it.
 """
 
 import numbers
+import weakref
 
 import numpy as np
 
@@ -177,6 +178,42 @@ class Tensor:
         marked = Tensor(np.array(g, dtype=self.value.dtype), inputs=parents, op=f"backward of {node.op or 'op'}")
         marked._backward = engine.not_twice_differentiable(node)
         self._accumulate_node(marked)
+
+    def register_hook(self, fn):
+        """Call ``fn(grad)`` each time the gradient of a backward pass (or ``ag.grad``) with respect to
+        this tensor has been computed, before it flows on (or, for a leaf, into ``.grad``).
+
+        grad: an array of this tensor's shape (a Tensor inside ``ag.grad(..., create_graph=True)``);
+        ``fn`` may return a replacement of that shape, or None to keep it. PyTorch's semantics: a
+        leaf's hook sees this pass's gradient only. Returns a handle: ``handle.remove()`` removes the
+        hook. Hooks run in the order they were registered.
+        """
+        if not callable(fn):
+            raise TypeError(f"register_hook: fn must be callable, got {type(fn).__name__}")
+        if not self.requires_grad:
+            raise RuntimeError("register_hook: cannot register a hook on a tensor that does not require grad")
+        from autograd.hooks import RemovableHandle
+
+        key = id(self)
+        entry = engine.tensor_hooks.get(key)
+        if entry is None or entry[0]() is not self:
+            entry = engine.tensor_hooks[key] = (weakref.ref(self, lambda _: engine.tensor_hooks.pop(key, None)), {})
+        handle = RemovableHandle(entry[1])
+        entry[1][handle.id] = fn
+        return handle
+
+    def _checked_hook_grad(self, g, fn):
+        """A hook's replacement gradient, checked: of this tensor's shape, in its dtype."""
+        if type(g) is Tensor and engine._create_graph:
+            value = g
+        else:
+            value = as_array(g, "register_hook", "the hook's return value")
+        if value.shape != self.value.shape:
+            name = getattr(fn, "__name__", "hook")
+            raise ValueError(
+                f"register_hook: hook {name} returned shape {value.shape}, the tensor has {self.value.shape}"
+            )
+        return value.astype(self.value.dtype) if value.dtype != self.value.dtype else value
 
     def _itself(self):
         # through the weak proxy an op's closure holds of its output: the tensor itself
