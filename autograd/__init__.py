@@ -12,7 +12,7 @@ only when a graph is drawn.
 
 from autograd import functional as functional
 from autograd.draw import draw_graph
-from autograd.engine import enable_grad, is_grad_enabled, no_grad
+from autograd.engine import AnomalyError, detect_anomaly, enable_grad, is_grad_enabled, no_grad
 from autograd.gradcheck import GradcheckError, gradcheck, gradgradcheck
 from autograd.gradients import grad
 from autograd.kernels import available_kernels, use_kernels
@@ -61,6 +61,7 @@ from autograd.tensor import BackwardError, Tensor
 from autograd.version import __version__ as __version__
 
 __all__ = [
+    "AnomalyError",
     "BackwardError",
     "GradcheckError",
     "Scalar",
@@ -75,6 +76,7 @@ __all__ = [
     "concatenate",
     "conv2d",
     "conv_transpose2d",
+    "detect_anomaly",
     "div",
     "draw_graph",
     "enable_grad",

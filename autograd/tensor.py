@@ -67,6 +67,8 @@ class Tensor:
         self.op = op
         self.label = label
         self.scope = engine._current_scope
+        if engine._anomaly and self.inputs:
+            engine.note_creation(self)
 
     # -- the closure the engine runs: kept only for nodes that need it -------------------
     @property
