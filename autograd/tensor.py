@@ -415,8 +415,10 @@ class Tensor:
         """``ag.clip(self, min, max)``; min=None, max=None (the defaults) leave that side open."""
         return elementwise.clip(self, min, max)
 
-    def astype(self, dtype):
-        """The same values as ``dtype`` (same shape); the gradient is cast back to this tensor's dtype."""
+    def astype(self, dtype, copy=True):
+        """The same values as ``dtype`` (same shape); the gradient is cast back to this tensor's dtype.
+        copy (default True) is NumPy's argument, accepted so that a formula reads the same on arrays:
+        a tensor already of ``dtype`` is returned as is either way (it is never written in place)."""
         return elementwise.astype(self, dtype)
 
     def sum(self, axis=None, keepdims=False):

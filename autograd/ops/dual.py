@@ -9,6 +9,7 @@ did before) and the differentiable ag op on a Tensor.
 """
 
 import numpy as np
+from scipy import special
 
 from autograd.tensor import Tensor
 
@@ -25,6 +26,20 @@ def log(x):
     if type(x) is Tensor:
         return elementwise.log(x)
     return np.log(x)
+
+
+def tanh(x):
+    """tanh(x) elementwise, same shape (np.tanh or ag.tanh)."""
+    if type(x) is Tensor:
+        return elementwise.tanh(x)
+    return np.tanh(x)
+
+
+def sigmoid(x):
+    """1 / (1 + e^-x) elementwise, same shape (scipy's expit or ag.sigmoid)."""
+    if type(x) is Tensor:
+        return elementwise.sigmoid(x)
+    return special.expit(x)
 
 
 def where(condition, a, b):
