@@ -53,6 +53,7 @@ def compare(log, torch_log):
                 np.testing.assert_allclose(a, b, rtol=1e-10, err_msg=f"expected torch's values in {mine[:2]}")
 
 
+@pytest.mark.filterwarnings("ignore:Full backward hook is firing:UserWarning")  # torch's note for no input grads
 @pytest.mark.parametrize("input_requires_grad", [True, False])
 def test_module_hooks_call_order_and_values_as_torch(input_requires_grad):
     ours, theirs = models()
