@@ -92,13 +92,13 @@ def main():
     except ImportError:
         torch = None
     for name, case, ours, theirs in cases:
-        t_agrad = median_time(ours(*case))
+        t_agrad = median_time(ours(*case), repeats=15, warmup=2)
         print(name)
         print(f"  agrad                {t_agrad * 1e3:8.2f} ms")
         if torch is None:
             print("  PyTorch not installed: no reference")
             continue
-        t_torch = median_time(theirs(torch, *case))
+        t_torch = median_time(theirs(torch, *case), repeats=15, warmup=2)
         print(f"  PyTorch {torch.__version__} CPU  {t_torch * 1e3:8.2f} ms")
         print(f"  ratio agrad/torch    {t_agrad / t_torch:.2f}")
 
