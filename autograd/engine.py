@@ -141,6 +141,10 @@ def run_closures(order, selected=None, create_graph=False):
     finally:
         _running = None
         _grad_enabled, _create_graph = previous
+        if earlier:  # hooked leaves this pass sent nothing to keep what they had
+            for node, state in earlier.values():
+                if node._grad is None:
+                    node._set_grad_state(state)
 
 
 # id(tensor) -> (weak reference to it, {handle id: fn}): ``Tensor.register_hook``. Empty unless a
@@ -154,7 +158,7 @@ def _leaves_with_hooks(order):
     earlier = {}
     for node in order:
         if not node.inputs and id(node) in tensor_hooks:
-            earlier[id(node)] = node._grad_state()
+            earlier[id(node)] = node, node._grad_state()
             node._reset_grad()
     return earlier
 
@@ -170,7 +174,7 @@ def _apply_hooks(node, earlier):
             g = node._checked_hook_grad(replaced, fn)
     node._set_grad_state((g, False))
     if id(node) in earlier:
-        before = earlier.pop(id(node))[0]
+        before = earlier.pop(id(node))[1][0]
         if before is not None:
             node._set_grad_state((before + g, True))
 

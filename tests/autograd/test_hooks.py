@@ -55,6 +55,16 @@ def test_hooks_in_ag_grad_create_graph_as_torch():
     np.testing.assert_allclose(h.value, ht.numpy(), err_msg="expected torch's second derivative (hook runs again)")
 
 
+def test_a_hooked_leaf_that_gets_no_gradient_keeps_its_grad():
+    x, z = ag.Tensor(np.ones(2)), ag.Tensor(np.ones(2))
+    x.grad = np.array([5.0, 6.0])
+    x.register_hook(lambda g: g * 2)
+    (z * 2 + x * 0).sum().backward()
+    np.testing.assert_allclose(x.grad, [5.0, 6.0], err_msg="expected x.grad + hook(0) = x.grad")
+    ag.where(np.array([True, True]), z, x).sum().backward()  # x is in the graph but gets nothing
+    np.testing.assert_allclose(x.grad, [5.0, 6.0], err_msg="expected x.grad kept when no gradient flows to it")
+
+
 def test_hook_errors_name_register_hook():
     x = ag.Tensor(np.ones(2))
     with pytest.raises(TypeError, match="register_hook: fn must be callable"):
