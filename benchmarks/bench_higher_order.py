@@ -6,8 +6,15 @@
 2. The second derivative of a conv2d-based loss: the gradient penalty |d loss / d x|^2 of a
    conv-tanh-pool-linear net (batch 16, 1x28x28, 8 3x3 filters), backpropagated to the weights.
 
-Run: ``python benchmarks/bench_higher_order.py``. Prints median times and ratios.
+Each side runs in a fresh process of its own (two libraries in one process slow each other), the
+sides taking turns for 3 rounds. Run: ``python benchmarks/bench_higher_order.py``. Prints the
+median over the rounds, the spread (min-max) and the ratio.
 """
+
+import json
+import statistics
+import subprocess
+import sys
 
 import numpy as np
 from timing import median_time
@@ -80,27 +87,51 @@ def torch_penalty(torch, x, w, head):
     return step
 
 
-def main():
+CASES = [("HVP of a 784-64-10 MLP (batch 32)", mlp_case, agrad_hvp, torch_hvp),
+         ("gradient penalty through conv2d (batch 16, 28x28)", conv_case, agrad_penalty, torch_penalty)]
+
+
+def worker(side):
+    """One side in this process (two libraries in one process slow each other): a JSON line of ms."""
     random = np.random.default_rng(0)
-    cases = [("HVP of a 784-64-10 MLP (batch 32)", mlp_case(random), agrad_hvp, torch_hvp),
-             ("gradient penalty through conv2d (batch 16, 28x28)", conv_case(random), agrad_penalty,
-              torch_penalty)]
-    try:
+    results = {}
+    torch = None
+    if side == "torch":
         import torch
 
         torch.set_num_threads(2)
+    for name, make, ours, theirs in CASES:
+        case = make(random)
+        fn = ours(*case) if side == "agrad" else theirs(torch, *case)
+        results[name] = 1e3 * median_time(fn, repeats=15, warmup=2)
+    print(json.dumps(results))
+
+
+def main():
+    if len(sys.argv) == 3 and sys.argv[1] == "--worker":
+        return worker(sys.argv[2])
+    sides = ["agrad"]
+    try:
+        import torch  # noqa: F401
+
+        sides.append("torch")
     except ImportError:
-        torch = None
-    for name, case, ours, theirs in cases:
-        t_agrad = median_time(ours(*case), repeats=15, warmup=2)
+        print("PyTorch not installed: no reference")
+    samples = {side: {name: [] for name, *_ in CASES} for side in sides}
+    for round_ in range(3):  # the sides take turns, each in a fresh process
+        for side in sides[round_ % len(sides):] + sides[:round_ % len(sides)]:
+            out = subprocess.run([sys.executable, __file__, "--worker", side], capture_output=True, text=True,
+                                 check=True)
+            for name, ms in json.loads(out.stdout.strip().splitlines()[-1]).items():
+                samples[side][name].append(ms)
+    for name, *_ in CASES:
         print(name)
-        print(f"  agrad                {t_agrad * 1e3:8.2f} ms")
-        if torch is None:
-            print("  PyTorch not installed: no reference")
-            continue
-        t_torch = median_time(theirs(torch, *case), repeats=15, warmup=2)
-        print(f"  PyTorch {torch.__version__} CPU  {t_torch * 1e3:8.2f} ms")
-        print(f"  ratio agrad/torch    {t_agrad / t_torch:.2f}")
+        for side in sides:
+            values = samples[side][name]
+            print(f"  {side:6s} {statistics.median(values):8.2f} ms  [{min(values):.2f}-{max(values):.2f}]")
+        if "torch" in samples:
+            ratio = statistics.median(samples["agrad"][name]) / statistics.median(samples["torch"][name])
+            print(f"  ratio agrad/torch {ratio:.2f}")
 
 
 if __name__ == "__main__":
