@@ -11,8 +11,9 @@ only when a graph is drawn.
 """
 
 from autograd import functional as functional
+from autograd.anomaly import AnomalyError, detect_anomaly
 from autograd.draw import draw_graph
-from autograd.engine import AnomalyError, detect_anomaly, enable_grad, is_grad_enabled, no_grad
+from autograd.engine import enable_grad, is_grad_enabled, no_grad
 from autograd.gradcheck import GradcheckError, gradcheck, gradgradcheck
 from autograd.gradients import grad
 from autograd.kernels import available_kernels, use_kernels

@@ -15,7 +15,7 @@ import weakref
 
 import numpy as np
 
-from autograd import engine, memory
+from autograd import anomaly, engine, memory
 
 
 class Tensor:
@@ -68,7 +68,7 @@ class Tensor:
         self.label = label
         self.scope = engine._current_scope
         if engine._anomaly and self.inputs:
-            engine.note_creation(self)
+            anomaly.note_creation(self)
 
     # -- the closure the engine runs: kept only for nodes that need it -------------------
     @property

@@ -339,3 +339,17 @@ def test_scalar_lesson_style_op_raises_on_a_second_derivative():
     assert g.value == 6.0, "expected the first derivative 2x"
     with pytest.raises(RuntimeError, match="lesson_square"):
         ag.grad(g, x)
+
+
+def test_draw_graph_draws_a_gradients_graph():
+    """DeZero step 35's picture: the graph of tanh's second derivative, made of tanh, * and - nodes."""
+    pytest.importorskip("graphviz")
+    from tests.autograd.draw.dot_parse import Dot
+
+    x = ag.Scalar(1.0, label="x")
+    (dy,) = ag.grad(x.tanh(), x, create_graph=True)
+    (d2y,) = ag.grad(dy, x, create_graph=True)
+    dot = Dot(ag.draw_graph(d2y).source)
+    labels = " ".join(node.get("label", "") for node in dot.nodes.values())
+    assert "tanh" in labels and "*" in labels, f"expected tanh and * nodes in the gradient's graph, got {labels}"
+    assert len(dot.nodes) > 10, f"expected the second derivative's graph to have many nodes, got {len(dot.nodes)}"
