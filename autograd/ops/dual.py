@@ -63,6 +63,14 @@ def expand_dims(x, axes):
     return np.expand_dims(x, axes)
 
 
+def scatter_add(g, flat_index, size):
+    """A (size,) vector of zeros with g's values added at ``flat_index`` (same shape as g, repeats
+    adding up): np.bincount on an array, getitem's adjoint op on a Tensor."""
+    if type(g) is Tensor:
+        return shape_ops._index_add(g.reshape(-1), flat_index.reshape(-1), (size,))
+    return np.bincount(flat_index.ravel(), weights=g.ravel(), minlength=size)
+
+
 def take(x, index, axis):
     """x[..., index, ...] with ``index`` (an int or a slice) on ``axis``."""
     return x[(slice(None),) * axis + (index,)]

@@ -169,3 +169,22 @@ def test_exact_gelu_is_differentiable_once_and_raises_naming_itself():
     np.testing.assert_allclose(g.value, gt.numpy(), err_msg="expected torch's first derivative of exact gelu")
     with pytest.raises(RuntimeError, match="op 'gelu'"):
         ag.grad(g.sum(), x)
+
+
+RESAMPLING = {
+    "adaptive_avg_equal": (lambda x: F.adaptive_avg_pool2d(x * x, (2, 3)),
+                           lambda x: TF.adaptive_avg_pool2d(x * x, (2, 3))),
+    "adaptive_avg_uneven": (lambda x: F.adaptive_avg_pool2d(x * x, (3, 4)),
+                            lambda x: TF.adaptive_avg_pool2d(x * x, (3, 4))),
+    "adaptive_max": (lambda x: F.adaptive_max_pool2d(x * x, (3, 2)), lambda x: TF.adaptive_max_pool2d(x * x, (3, 2))),
+    "bilinear": (lambda x: F.interpolate(x * x, size=(5, 7), mode="bilinear", align_corners=False),
+                 lambda x: TF.interpolate(x * x, size=(5, 7), mode="bilinear", align_corners=False)),
+    "nearest": (lambda x: F.interpolate(x * x, scale_factor=2, mode="nearest"),
+                lambda x: TF.interpolate(x * x, scale_factor=2, mode="nearest")),
+}
+
+
+@pytest.mark.parametrize("name", sorted(RESAMPLING))
+def test_resampling_three_times_against_torch(name):
+    ours, theirs = RESAMPLING[name]
+    check_higher_order(lambda x: ours(x) ** 2, lambda x: theirs(x) ** 2, data(2, 2, 4, 6))
