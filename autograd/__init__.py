@@ -11,9 +11,12 @@ and pools split over agrad's own n threads, see ``autograd.kernels.threaded``).
 Drawing (``ag.draw_graph``) needs the ``graphviz`` package, imported only when a graph is drawn.
 """
 
+from autograd import functional as functional
+from autograd.anomaly import AnomalyError, detect_anomaly
 from autograd.draw import draw_graph
 from autograd.engine import enable_grad, is_grad_enabled, no_grad
-from autograd.gradcheck import GradcheckError, gradcheck
+from autograd.gradcheck import GradcheckError, gradcheck, gradgradcheck
+from autograd.gradients import grad
 from autograd.kernels import available_kernels, use_kernels, use_threads
 from autograd.memory import keep_freed_memory
 from autograd.ops.broadcast import unbroadcast
@@ -60,6 +63,7 @@ from autograd.tensor import BackwardError, Tensor
 from autograd.version import __version__ as __version__
 
 __all__ = [
+    "AnomalyError",
     "BackwardError",
     "GradcheckError",
     "Scalar",
@@ -74,6 +78,7 @@ __all__ = [
     "concatenate",
     "conv2d",
     "conv_transpose2d",
+    "detect_anomaly",
     "div",
     "draw_graph",
     "enable_grad",
@@ -82,7 +87,9 @@ __all__ = [
     "flatten",
     "fold",
     "getitem",
+    "grad",
     "gradcheck",
+    "gradgradcheck",
     "is_grad_enabled",
     "keep_freed_memory",
     "log",

@@ -1,4 +1,4 @@
-"""Finite-difference gradient checking."""
+"""Finite-difference checking of first (``gradcheck``) and second (``gradgradcheck``) derivatives."""
 
 import numpy as np
 
@@ -53,7 +53,7 @@ def gradcheck(fn, *inputs, eps=1e-6, atol=1e-5, rtol=1e-3):
     return True
 
 
-def _float64_copy(x, position):
+def _float64_copy(x, position, where="gradcheck"):
     if isinstance(x, Scalar):
         return Scalar(x.value, label=x.label)
     if isinstance(x, Tensor):
@@ -62,7 +62,7 @@ def _float64_copy(x, position):
             label=x.label,
             requires_grad=x.requires_grad,
         )
-    raise TypeError(f"gradcheck: input {position} must be a Tensor or Scalar, got {type(x).__name__}")
+    raise TypeError(f"{where}: input {position} must be a Tensor or Scalar, got {type(x).__name__}")
 
 
 def _requires_grad(x):
@@ -98,5 +98,91 @@ def _central_difference(fn, copies, x, flat, eps):
         plus = _evaluate(fn, copies)
         view[flat] = original - eps
         minus = _evaluate(fn, copies)
+        view[flat] = original
+    return (plus - minus) / (2 * eps)
+
+
+def gradgradcheck(fn, *inputs, eps=1e-6, atol=1e-5, rtol=1e-3, seed=0):
+    """Compare second derivatives of ``fn(*inputs)`` with central differences of its first ones.
+
+    fn: a function of Tensors (or Scalars) returning a Tensor of any shape (or a Scalar). With
+    fixed random vectors u (the output's shape) and v_j (each input's), the first derivative
+    ``h(inputs) = sum_j <v_j, d<u, fn>/d input_j>`` is a number: its gradient from
+    ``ag.grad(..., create_graph=True)`` then ``ag.grad`` is checked element by element in
+    float64 against ``(h(x + eps) - h(x - eps)) / (2 eps)``, each h evaluated with first-order
+    ``ag.grad``: ``|analytic - numeric| <= atol + rtol * |numeric|``. Defaults eps=1e-6,
+    atol=1e-5, rtol=1e-3, seed=0 (the random vectors'). Returns True; on a mismatch raises
+    ``GradcheckError`` naming the input, the element index and both values. The inputs are not
+    modified (float64 copies are used).
+    """
+    from autograd.gradients import grad
+
+    if not callable(fn):
+        raise TypeError(f"gradgradcheck: fn must be a function of the inputs, got {type(fn).__name__}")
+    if not inputs:
+        raise ValueError("gradgradcheck: give at least one input")
+    copies = [_float64_copy(x, position, "gradgradcheck") for position, x in enumerate(inputs)]
+    checked = [x for x in copies if _requires_grad(x)]
+    if not checked:
+        raise ValueError("gradgradcheck: no input requires grad, there is nothing to check")
+    random = np.random.default_rng(seed)
+    output = fn(*copies)
+    if not isinstance(output, (Tensor, Scalar)):
+        raise ValueError(f"gradgradcheck: fn must return a Tensor or a Scalar, got {type(output).__name__}")
+    u = random.standard_normal(output.shape) if isinstance(output, Tensor) else 1.0
+    v = [random.standard_normal(x.shape) if isinstance(x, Tensor) else random.standard_normal() for x in checked]
+
+    def first_derivative(create_graph):
+        out = fn(*copies)
+        grads = grad(out, checked, grad_outputs=u, create_graph=create_graph, allow_unused=True)
+        total = 0.0
+        for g, w in zip(grads, v, strict=True):
+            if g is not None:
+                total = total + ((g * w).sum() if isinstance(g, Tensor) else g * w)
+        return total
+
+    h = first_derivative(True)
+    if isinstance(h, (Tensor, Scalar)) and (isinstance(h, Scalar) or h.requires_grad):
+        analytic = grad(h, checked, allow_unused=True)
+    else:
+        analytic = (None,) * len(checked)
+
+    def evaluate():
+        h = first_derivative(False)
+        return float(h.value if isinstance(h, Scalar) else np.asarray(getattr(h, "value", h)).reshape(-1)[0])
+
+    for x, expected_all in zip(checked, analytic, strict=True):
+        i = next(position for position, c in enumerate(copies) if c is x)
+        expected_all = np.zeros(np.shape(x.value)) if expected_all is None else np.asarray(expected_all.value)
+        size = np.size(x.value)
+        for flat in range(size):
+            numeric = _central_difference_of(evaluate, x, flat, eps)
+            expected = expected_all.reshape(-1)[flat]
+            if not abs(expected - numeric) <= atol + rtol * abs(numeric):
+                where = np.unravel_index(flat, x.shape) if isinstance(x, Tensor) else ()
+                name = f"input {i}" + (f" ({x.label!r})" if x.label else "")
+                raise GradcheckError(
+                    f"gradgradcheck: {name}, element {tuple(int(n) for n in where)}: analytic second "
+                    f"derivative {expected:.10g} but numeric {numeric:.10g} "
+                    f"(difference {abs(expected - numeric):.3g}, atol={atol}, rtol={rtol})"
+                )
+    return True
+
+
+def _central_difference_of(evaluate, x, flat, eps):
+    if isinstance(x, Scalar):
+        original = x.value
+        x.value = original + eps
+        plus = evaluate()
+        x.value = original - eps
+        minus = evaluate()
+        x.value = original
+    else:
+        view = x.value.reshape(-1)
+        original = view[flat]
+        view[flat] = original + eps
+        plus = evaluate()
+        view[flat] = original - eps
+        minus = evaluate()
         view[flat] = original
     return (plus - minus) / (2 * eps)

@@ -11,6 +11,10 @@ import numbers
 import numpy as np
 
 from autograd import engine
+from autograd.engine import primal
+
+# the closures compute with primal(...): in ag.grad(..., create_graph=True) they build a graph
+TWICE_DIFFERENTIABLE = True
 
 
 def _no_backward():
@@ -64,6 +68,25 @@ class Scalar:
     def _reset_grad(self):
         self._grad = 0.0
 
+    # -- the engine's protocol for ag.grad (see Tensor) ---------------------------------------
+    def _grad_state(self):
+        return self._grad
+
+    def _set_grad_state(self, state):
+        self._grad = state
+
+    def _grad_as_plain(self):
+        g = self._grad
+        return g.value if type(g) is Scalar else g
+
+    def _add_untracked_grad(self, g, node, upstream):
+        parents = tuple(s for s in (upstream, *node.inputs) if type(s) is Scalar)
+        marked = Scalar(g, f"backward of {node.op or 'op'}", engine.not_twice_differentiable(node), parents)
+        self._grad = self._grad + marked
+
+    def _itself(self):
+        return self
+
     def _seed_grad(self, seed):
         self._grad += seed
 
@@ -103,8 +126,8 @@ class Scalar:
         out = Scalar(self.value * other.value, "*", inputs=(self, other))
 
         def _backward():
-            self._grad += other.value * out._grad
-            other._grad += self.value * out._grad
+            self._grad += primal(other) * out._grad
+            other._grad += primal(self) * out._grad
 
         out._backward = _backward
         return out
@@ -116,8 +139,8 @@ class Scalar:
         out = Scalar(self.value / other.value, "/", inputs=(self, other))
 
         def _backward():
-            self._grad += out._grad / other.value
-            other._grad -= out._grad * out.value / other.value
+            self._grad += out._grad / primal(other)
+            other._grad -= out._grad * primal(out) / primal(other)
 
         out._backward = _backward
         return out
@@ -131,7 +154,7 @@ class Scalar:
         out = Scalar(self.value**exponent, f"**{exponent:g}", inputs=(self,))
 
         def _backward():
-            self._grad += exponent * self.value ** (exponent - 1) * out._grad
+            self._grad += exponent * primal(self) ** (exponent - 1) * out._grad
 
         out._backward = _backward
         return out
@@ -142,7 +165,7 @@ class Scalar:
         out = Scalar(base**self.value, f"{base:g}**", inputs=(self,))
 
         def _backward():
-            self._grad += out.value * math.log(base) * out._grad
+            self._grad += primal(out) * math.log(base) * out._grad
 
         out._backward = _backward
         return out
@@ -174,7 +197,7 @@ class Scalar:
         out = Scalar(math.exp(self.value), "exp", inputs=(self,))
 
         def _backward():
-            self._grad += out.value * out._grad
+            self._grad += primal(out) * out._grad
 
         out._backward = _backward
         return out
@@ -186,7 +209,7 @@ class Scalar:
         out = Scalar(math.log(self.value), "log", inputs=(self,))
 
         def _backward():
-            self._grad += out._grad / self.value
+            self._grad += out._grad / primal(self)
 
         out._backward = _backward
         return out
@@ -198,7 +221,7 @@ class Scalar:
         out = Scalar(math.sqrt(self.value), "sqrt", inputs=(self,))
 
         def _backward():
-            self._grad += 0.5 / out.value * out._grad
+            self._grad += 0.5 / primal(out) * out._grad
 
         out._backward = _backward
         return out
@@ -230,7 +253,7 @@ class Scalar:
         out = Scalar(math.tanh(self.value), "tanh", inputs=(self,))
 
         def _backward():
-            self._grad += (1.0 - out.value * out.value) * out._grad
+            self._grad += (1.0 - primal(out) * primal(out)) * out._grad
 
         out._backward = _backward
         return out
@@ -243,7 +266,7 @@ class Scalar:
         out = Scalar(value, "sigmoid", inputs=(self,))
 
         def _backward():
-            self._grad += out.value * (1.0 - out.value) * out._grad
+            self._grad += primal(out) * (1.0 - primal(out)) * out._grad
 
         out._backward = _backward
         return out

@@ -11,10 +11,11 @@ a private copy of it.
 """
 
 import numbers
+import weakref
 
 import numpy as np
 
-from autograd import engine, memory
+from autograd import anomaly, engine, memory
 
 
 class Tensor:
@@ -66,6 +67,8 @@ class Tensor:
         self.op = op
         self.label = label
         self.scope = engine._current_scope
+        if engine._anomaly and self.inputs:
+            anomaly.note_creation(self)
 
     # -- the closure the engine runs: kept only for nodes that need it -------------------
     @property
@@ -85,6 +88,9 @@ class Tensor:
         if g is None:
             g = self._grad = np.zeros_like(self.value)
             self._grad_owned = True
+        elif type(g) is Tensor:
+            # inside ag.grad(..., create_graph=True): the gradient is a node of the new graph
+            return g
         elif not self._grad_owned and self is not engine._running:
             # the gradient may be another tensor's too (accumulate_grad keeps what it is handed):
             # a private copy before anyone writes into it; an op's closure reading its own
@@ -121,6 +127,10 @@ class Tensor:
         pass is kept as it is, not copied (the gradient of ``a + b`` reaches ``a`` and ``b``
         unchanged), so never write into ``g`` afterwards; ``.grad`` hands out a private copy.
         """
+        if type(g) is Tensor:
+            if engine._create_graph:
+                return self._accumulate_node(g)
+            g = g.value  # a backward written with ops, in a first-order pass
         if g.shape != self.value.shape:
             raise RuntimeError(
                 f"backward of {self.op or 'leaf'} {self.label!r}: gradient shape {g.shape} "
@@ -137,8 +147,79 @@ class Tensor:
             self._grad = self._grad + g
             self._grad_owned = True
 
+    def _accumulate_node(self, g):
+        """accumulate_grad of a Tensor gradient in a graph-creating pass: the sum is recorded."""
+        if g.shape != self.value.shape:
+            raise RuntimeError(
+                f"backward of {self.op or 'leaf'} {self.label!r}: gradient shape {g.shape} "
+                f"does not match the tensor's shape {self.value.shape}"
+            )
+        if g.dtype != self.value.dtype:
+            g = g.astype(self.value.dtype)
+        self._grad = g if self._grad is None else elementwise.add(self._grad, g)
+        self._grad_owned = False
+
     def _reset_grad(self):
         self._grad = None
+
+    # -- the engine's protocol for ag.grad: save and restore, and array-written closures -------
+    def _grad_state(self):
+        return self._grad, self._grad_owned
+
+    def _set_grad_state(self, state):
+        self._grad, self._grad_owned = state
+
+    def _grad_as_plain(self):
+        g = self._grad
+        return (g.value if type(g) is Tensor else g), False
+
+    def _add_untracked_grad(self, g, node, upstream):
+        """Add ``g``, the array an array-written closure of ``node`` sent here, as a node whose
+        backward raises (``engine.not_twice_differentiable``)."""
+        parents = tuple(t for t in (upstream, *node.inputs) if type(t) is Tensor)
+        marked = Tensor(np.array(g, dtype=self.value.dtype), inputs=parents, op=f"backward of {node.op or 'op'}")
+        marked._backward = engine.not_twice_differentiable(node)
+        self._accumulate_node(marked)
+
+    def register_hook(self, fn):
+        """Call ``fn(grad)`` each time the gradient of a backward pass (or ``ag.grad``) with respect to
+        this tensor has been computed, before it flows on (or, for a leaf, into ``.grad``).
+
+        grad: an array of this tensor's shape (a Tensor inside ``ag.grad(..., create_graph=True)``);
+        ``fn`` may return a replacement of that shape, or None to keep it. PyTorch's semantics: a
+        leaf's hook sees this pass's gradient only. Returns a handle: ``handle.remove()`` removes the
+        hook. Hooks run in the order they were registered.
+        """
+        if not callable(fn):
+            raise TypeError(f"register_hook: fn must be callable, got {type(fn).__name__}")
+        if not self.requires_grad:
+            raise RuntimeError("register_hook: cannot register a hook on a tensor that does not require grad")
+        from autograd.hooks import RemovableHandle
+
+        key = id(self)
+        entry = engine.tensor_hooks.get(key)
+        if entry is None or entry[0]() is not self:
+            entry = engine.tensor_hooks[key] = (weakref.ref(self, lambda _: engine.tensor_hooks.pop(key, None)), {})
+        handle = RemovableHandle(entry[1])
+        entry[1][handle.id] = fn
+        return handle
+
+    def _checked_hook_grad(self, g, fn):
+        """A hook's replacement gradient, checked: of this tensor's shape, in its dtype."""
+        if type(g) is Tensor and engine._create_graph:
+            value = g
+        else:
+            value = as_array(g, "register_hook", "the hook's return value")
+        if value.shape != self.value.shape:
+            name = getattr(fn, "__name__", "hook")
+            raise ValueError(
+                f"register_hook: hook {name} returned shape {value.shape}, the tensor has {self.value.shape}"
+            )
+        return value.astype(self.value.dtype) if value.dtype != self.value.dtype else value
+
+    def _itself(self):
+        # through the weak proxy an op's closure holds of its output: the tensor itself
+        return self
 
     def _seed_grad(self, seed):
         self.accumulate_grad(seed)
@@ -334,8 +415,10 @@ class Tensor:
         """``ag.clip(self, min, max)``; min=None, max=None (the defaults) leave that side open."""
         return elementwise.clip(self, min, max)
 
-    def astype(self, dtype):
-        """The same values as ``dtype`` (same shape); the gradient is cast back to this tensor's dtype."""
+    def astype(self, dtype, copy=True):
+        """The same values as ``dtype`` (same shape); the gradient is cast back to this tensor's dtype.
+        copy (default True) is NumPy's argument, accepted so that a formula reads the same on arrays:
+        a tensor already of ``dtype`` is returned as is either way (it is never written in place)."""
         return elementwise.astype(self, dtype)
 
     def sum(self, axis=None, keepdims=False):

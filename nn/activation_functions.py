@@ -2,7 +2,10 @@
 ``hardtanh``, ``softplus`` (PyTorch's definitions, including the gradient at the kinks).
 
 Each is one graph node: the forward in NumPy and, right below it, the backward as
-``output.grad * f'(x)``. Any shape in and out; float32 stays float32.
+``output.grad * f'(x)``, with f' written on ``v = primal(x)`` (an array, or the Tensor x inside
+``ag.grad(..., create_graph=True)``: then f' is differentiated too). Any shape in and out;
+float32 stays float32. ``gelu`` (exact) is differentiable once: its f'' needs the normal density's
+derivative, which has no op here, so a second derivative through it raises naming it.
 """
 
 import math
@@ -11,7 +14,11 @@ import numbers
 import numpy as np
 from scipy import special
 
+from autograd.engine import primal
+from autograd.ops import dual
 from autograd.tensor import Tensor, as_tensor
+
+TWICE_DIFFERENTIABLE = {"_unary"}  # the closure of _unary works on Tensor gradients; _unary_once's does not
 
 
 def _number(value, name, function):
@@ -21,7 +28,18 @@ def _number(value, name, function):
 
 
 def _unary(x, value, derivative, op):
-    """The node y = f(x) with dy/dx = ``derivative()`` (computed only when backward runs)."""
+    """The node y = f(x) with dy/dx = ``derivative(primal(x))`` (computed only when backward runs)."""
+    output = Tensor(value.astype(x.dtype, copy=False), inputs=(x,), op=op)
+
+    def _backward():
+        x.accumulate_grad((output.grad * derivative(primal(x))).astype(x.dtype, copy=False))
+
+    output._backward = _backward
+    return output
+
+
+def _unary_once(x, value, derivative, op):
+    """``_unary`` for an f' written on arrays only (``derivative()``): differentiable once."""
     output = Tensor(value.astype(x.dtype, copy=False), inputs=(x,), op=op)
 
     def _backward():
@@ -42,7 +60,7 @@ def leaky_relu(input, negative_slope=0.01, inplace=False):
     positive = x.value > 0
     slope = x.dtype.type(slope)
     return _unary(x, np.where(positive, x.value, x.value * slope),
-                  lambda: np.where(positive, x.dtype.type(1), slope), "leaky_relu")
+                  lambda v: np.where(positive, x.dtype.type(1), slope), "leaky_relu")
 
 
 def elu(input, alpha=1.0, inplace=False):
@@ -56,8 +74,13 @@ def elu(input, alpha=1.0, inplace=False):
     positive = x.value > 0
     alpha = x.dtype.type(alpha)
     negative_part = alpha * np.expm1(np.minimum(x.value, 0))  # min: no overflow warning for large x
-    return _unary(x, np.where(positive, x.value, negative_part),
-                  lambda: np.where(positive, x.dtype.type(1), negative_part + alpha), "elu")
+
+    def derivative(v):
+        if v is x.value:
+            return np.where(positive, x.dtype.type(1), negative_part + alpha)
+        return dual.where(positive, x.dtype.type(1), alpha * dual.exp(dual.where(positive, 0, v)))
+
+    return _unary(x, np.where(positive, x.value, negative_part), derivative, "elu")
 
 
 def gelu(input, approximate="none"):
@@ -69,12 +92,17 @@ def gelu(input, approximate="none"):
     v = x.value
     if approximate == "none":
         cdf = 0.5 * (1 + special.erf(v * (1 / math.sqrt(2))))
-        return _unary(x, v * cdf, lambda: cdf + v * np.exp(-0.5 * v * v) * (1 / math.sqrt(2 * math.pi)), "gelu")
+        return _unary_once(x, v * cdf, lambda: cdf + v * np.exp(-0.5 * v * v) * (1 / math.sqrt(2 * math.pi)),
+                           "gelu")
     k = math.sqrt(2 / math.pi)
     inner = k * (v + 0.044715 * v * v * v)
     t = np.tanh(inner)
-    return _unary(x, 0.5 * v * (1 + t),
-                  lambda: 0.5 * (1 + t) + 0.5 * v * (1 - t * t) * k * (1 + 3 * 0.044715 * v * v), "gelu")
+
+    def derivative(u):
+        th = t if u is v else dual.tanh(k * (u + 0.044715 * u * u * u))
+        return 0.5 * (1 + th) + 0.5 * u * (1 - th * th) * k * (1 + 3 * 0.044715 * u * u)
+
+    return _unary(x, 0.5 * v * (1 + t), derivative, "gelu")
 
 
 def silu(input, inplace=False):
@@ -85,7 +113,12 @@ def silu(input, inplace=False):
     """
     x = as_tensor(input, "silu", "input")
     s = special.expit(x.value)
-    return _unary(x, x.value * s, lambda: s * (1 + x.value * (1 - s)), "silu")
+
+    def derivative(v):
+        sv = s if v is x.value else dual.sigmoid(v)
+        return sv * (1 + v * (1 - sv))
+
+    return _unary(x, x.value * s, derivative, "silu")
 
 
 def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
@@ -101,7 +134,7 @@ def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
     if low > high:
         raise ValueError(f"hardtanh: min_val ({min_val}) cannot be greater than max_val ({max_val})")
     x = as_tensor(input, "hardtanh", "input")
-    return _unary(x, np.clip(x.value, low, high), lambda: (x.value > low) & (x.value < high), "hardtanh")
+    return _unary(x, np.clip(x.value, low, high), lambda v: (x.value > low) & (x.value < high), "hardtanh")
 
 
 def softplus(input, beta=1.0, threshold=20.0):
@@ -114,4 +147,9 @@ def softplus(input, beta=1.0, threshold=20.0):
     linear = scaled > threshold
     # logaddexp(0, z) = log(1 + e^z) without overflow
     value = np.where(linear, x.value, np.logaddexp(0, scaled) / x.dtype.type(beta))
-    return _unary(x, value, lambda: np.where(linear, 1, special.expit(scaled)), "softplus")
+
+    def derivative(v):
+        return np.where(linear, 1, special.expit(scaled)) if v is x.value else dual.where(
+            linear, 1, dual.sigmoid(v * x.dtype.type(beta)))
+
+    return _unary(x, value, derivative, "softplus")

@@ -11,6 +11,7 @@ import warnings
 
 import numpy as np
 
+from autograd.engine import primal
 from autograd.ops import conv as _conv
 from autograd.ops.elementwise import relu, sigmoid, tanh
 from autograd.ops.fold import fold, unfold
@@ -36,6 +37,9 @@ __all__ = [
     "log_softmax", "max_pool2d", "max_unpool2d", "mse_loss", "nll_loss", "relu", "sigmoid", "silu", "softmax",
     "softplus", "tanh", "unfold",
 ]
+
+# the ops whose closures work on Tensor gradients too (engine.primal): twice differentiable
+TWICE_DIFFERENTIABLE = {"linear", "dropout", "dropout2d", "batch_norm"}
 
 
 def _batched_or_not(op, input, *args):
@@ -96,9 +100,9 @@ def linear(input, weight, bias=None):
         g = output.grad
         rows = g.reshape(-1, g.shape[-1])  # every leading axis acts as a batch axis
         if x.requires_grad:
-            x.accumulate_grad(g @ weight.value)
+            x.accumulate_grad(g @ primal(weight))
         if weight.requires_grad:
-            weight.accumulate_grad(rows.T @ x.value.reshape(-1, x.shape[-1]))
+            weight.accumulate_grad(rows.T @ primal(x).reshape(-1, x.shape[-1]))
         if bias is not None and bias.requires_grad:
             bias.accumulate_grad(rows.sum(axis=0))
 
@@ -259,6 +263,9 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
         # dx = a * (g - mean(g) - xhat * mean(g * xhat)): the two means are the bias's and the
         # weight's gradients divided by the count, so each is summed once
         g = output.grad
+        if type(g) is Tensor:  # inside ag.grad(..., create_graph=True)
+            _batch_norm_backward_with_ops(g, x, weight, bias, training, axes, stat_shape, inv_std, mean, eps)
+            return
         need_x = x.requires_grad
         need_weight = weight is not None and weight.requires_grad
         g_xhat = g * normalized if need_weight or (need_x and training) else None
@@ -279,3 +286,27 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
 
     output._backward = _backward
     return output
+
+
+def _batch_norm_backward_with_ops(g, x, weight, bias, training, axes, stat_shape, inv_std, mean, eps):
+    """batch_norm's backward formula (its docstring's) with ag ops on the graph's tensors, for a
+    graph-creating pass: the normalised input and 1/sqrt(var + eps) are recomputed from primal(x)
+    so that their dependence on x is differentiated too. The first-order pass runs the same
+    formula on arrays, fused in place (the closure above)."""
+    values = primal(x)
+    if training:
+        centered = values - values.mean(axis=axes, keepdims=True)
+        inv = ((centered * centered).mean(axis=axes, keepdims=True) + eps) ** -0.5
+    else:
+        centered, inv = values - np.reshape(mean, stat_shape).astype(x.dtype), inv_std
+    xhat = centered * inv
+    if weight is not None and weight.requires_grad:
+        weight.accumulate_grad((g * xhat).sum(axis=axes))
+    if bias is not None and bias.requires_grad:
+        bias.accumulate_grad(g.sum(axis=axes))
+    if x.requires_grad:
+        a = inv if weight is None else inv * primal(weight).reshape(stat_shape)
+        dx = g * a
+        if training:
+            dx = dx - a * g.mean(axis=axes, keepdims=True) - a * xhat * (g * xhat).mean(axis=axes, keepdims=True)
+        x.accumulate_grad(dx)

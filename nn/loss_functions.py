@@ -10,10 +10,22 @@ float class target raises ValueError naming the op and the offending values.
 import numpy as np
 from scipy import special
 
+from autograd.engine import primal
+from autograd.ops import dual
+from autograd.ops.elementwise import abs as _abs
+from autograd.ops.elementwise import maximum as _maximum
+from autograd.ops.elementwise import relu as _relu
+from autograd.ops.elementwise import sigmoid as _sigmoid
+from autograd.ops.reduce import log_softmax as _log_softmax
 from autograd.tensor import Tensor, as_array, as_tensor, constant
 from nn.soft_cross_entropy import is_probability_target, soft_cross_entropy
 
 _REDUCTIONS = ("mean", "sum", "none")
+
+# the losses whose closures work on Tensor gradients too (engine.primal): twice differentiable.
+# Their partial derivatives are written with primal(x) and primal(t), so they are recomputed from
+# the graph's tensors inside ag.grad(..., create_graph=True) and are arrays otherwise.
+TWICE_DIFFERENTIABLE = {"_pointwise_loss", "cross_entropy", "nll_loss"}
 
 
 
@@ -38,9 +50,9 @@ def _upstream(g, reduction, shape, divisor):
         return g
     if reduction == "mean":
         if divisor == 0:  # every target ignored: the loss is NaN, the gradient zero (as torch)
-            return np.zeros(shape, dtype=np.result_type(g))
+            return np.zeros(shape, dtype=g.dtype)
         g = g / divisor
-    return np.broadcast_to(g, shape)
+    return dual.broadcast_to(g, shape)
 
 
 def _pointwise_loss(op, x, t, per_element, weight, reduction, d_input, d_target):
@@ -111,10 +123,19 @@ def mse_loss(input, target, reduction="mean"):
     x = as_tensor(input, "mse_loss", "input")
     t = _float_target(target, x, "mse_loss")
     diff = x.value - t.value
-    return _pointwise_loss("mse_loss", x, t, diff * diff, None, reduction, lambda: 2 * diff, lambda: -2 * diff)
+
+    def d_input():
+        return 2 * (primal(x) - primal(t))
+
+    return _pointwise_loss("mse_loss", x, t, diff * diff, None, reduction, d_input, lambda: -d_input())
 
 
 # -- classification: log-probabilities over the class axis 1 (axis 0 for one unbatched sample) ----
+def _larger(a, bound):
+    """max(a, bound) elementwise, for an array or a Tensor."""
+    return np.maximum(a, bound) if type(a) is not Tensor else _maximum(a, bound)
+
+
 def _class_targets(op, x, target, ignore_index):
     """Check integer class targets for input x: (N, C, *d) -> target (N, *d); (C,) -> target ()."""
     if x.ndim == 0:
@@ -196,17 +217,20 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
     output = Tensor(_reduce(per_element, reduction, divisor), inputs=(x,), op=op)
 
     def _backward():
-        row = np.expand_dims(_upstream(output.grad, reduction, labels.shape, divisor) * keep, axis)
+        # the target distribution a (times its weights) is linear in the upstream gradient:
+        # a = spread * row, with spread built from the labels alone; dx = row (softmax(x) sum(spread) - spread)
+        row = dual.expand_dims(_upstream(output.grad, reduction, labels.shape, divisor) * keep, (axis,))
         if label_smoothing > 0:
             smooth = np.ones((1,) * x.ndim, x.dtype) if class_weight is None else _per_class(
                 class_weight, axis, x.ndim)
-            target_dist = np.broadcast_to((label_smoothing / classes) * smooth * row, x.shape).copy()
+            spread = np.broadcast_to((label_smoothing / classes) * smooth, x.shape).astype(x.dtype)
         else:
-            target_dist = np.zeros(x.shape, dtype=x.dtype)
-        np.put_along_axis(target_dist, labels_kept, np.take_along_axis(target_dist, labels_kept, axis)
-                          + (1 - label_smoothing) * np.expand_dims(target_weight, axis) * row, axis)
-        total = np.sum(target_dist, axis=axis, keepdims=True)
-        x.accumulate_grad(np.exp(log_probs) * total - target_dist)
+            spread = np.zeros(x.shape, dtype=x.dtype)
+        np.put_along_axis(spread, labels_kept, np.take_along_axis(spread, labels_kept, axis)
+                          + (1 - label_smoothing) * np.expand_dims(target_weight, axis), axis)
+        logits = primal(x)
+        probabilities = np.exp(log_probs) if logits is x.value else dual.exp(_log_softmax(logits, axis))
+        x.accumulate_grad(row * (probabilities * np.sum(spread, axis=axis, keepdims=True) - spread))
 
     output._backward = _backward
     return output
@@ -235,9 +259,9 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
 
     def _backward():
         row = _upstream(output.grad, reduction, labels.shape, divisor) * target_weight
-        grad = np.zeros(x.shape, dtype=x.dtype)
-        np.put_along_axis(grad, labels_kept, np.expand_dims(-row, axis), axis)
-        x.accumulate_grad(grad)
+        picked = np.zeros(x.shape, dtype=x.dtype)  # one-hot of the labels (linear in the gradient)
+        np.put_along_axis(picked, labels_kept, 1, axis)
+        x.accumulate_grad(picked * dual.expand_dims(-row, (axis,)))
 
     output._backward = _backward
     return output
@@ -264,9 +288,18 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):
         log_x = np.maximum(np.log(x.value), -100)
         log_1mx = np.maximum(np.log1p(-x.value), -100)
     per_element = -(t.value * log_x + (1 - t.value) * log_1mx)
-    return _pointwise_loss(op, x, t, per_element, w, reduction,
-                           lambda: (x.value - t.value) / np.maximum(x.value * (1 - x.value), 1e-12),
-                           lambda: log_1mx - log_x)
+
+    def d_input():
+        probability = primal(x)
+        return (probability - primal(t)) / _larger(probability * (1 - probability), 1e-12)
+
+    def d_target():
+        probability = primal(x)
+        if probability is x.value:
+            return log_1mx - log_x
+        return _larger(dual.log(1 - probability), -100) - _larger(dual.log(probability), -100)
+
+    return _pointwise_loss(op, x, t, per_element, w, reduction, d_input, d_target)
 
 
 def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean", pos_weight=None):
@@ -291,6 +324,18 @@ def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean
     softplus_neg = np.log1p(np.exp(-np.abs(x.value))) + np.maximum(-x.value, 0)
     positive_scale = 1 if p is None else 1 + (p - 1) * t.value
     per_element = (1 - t.value) * x.value + positive_scale * softplus_neg
-    return _pointwise_loss(op, x, t, per_element, w, reduction,
-                           lambda: (1 - t.value) - positive_scale * special.expit(-x.value),
-                           lambda: -x.value if p is None else -x.value + (p - 1) * softplus_neg)
+
+    def d_input():
+        scale = 1 if p is None else 1 + (p - 1) * primal(t)
+        logits = primal(x)
+        sigmoid_neg = special.expit(-logits) if logits is x.value else _sigmoid(-logits)
+        return (1 - primal(t)) - scale * sigmoid_neg
+
+    def d_target():
+        logits = primal(x)
+        if p is None:
+            return -logits
+        softplus = softplus_neg if logits is x.value else dual.log(1 + dual.exp(-_abs(logits))) + _relu(-logits)
+        return -logits + (p - 1) * softplus
+
+    return _pointwise_loss(op, x, t, per_element, w, reduction, d_input, d_target)

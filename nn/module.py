@@ -12,8 +12,10 @@ from collections.abc import Mapping
 import numpy as np
 
 from autograd import engine
+from autograd.hooks import RemovableHandle
 from autograd.ops.elementwise import astype
 from autograd.tensor import Tensor, as_array, constant
+from nn.hooks import call_with_hooks
 from nn.parameter import Parameter
 
 IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
@@ -43,8 +45,42 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} does not define forward()")
 
     def __call__(self, *args, **kwargs):
+        hooks = self.__dict__.get("_hooks")
+        if hooks is not None:
+            return call_with_hooks(self, hooks, args, kwargs)
         with engine.scope(self):
             return self.forward(*args, **kwargs)
+
+    # -- hooks (PyTorch's semantics, see nn.hooks) -----------------------------------------
+    def _register_hook(self, kind, hook, method):
+        if not callable(hook):
+            raise TypeError(f"{method}: hook must be callable, got {type(hook).__name__}")
+        hooks = self.__dict__.get("_hooks")
+        if hooks is None:
+            hooks = {"forward_pre": {}, "forward": {}, "backward": {}}
+            object.__setattr__(self, "_hooks", hooks)
+        handle = RemovableHandle(hooks[kind])
+        hooks[kind][handle.id] = hook
+        return handle
+
+    def register_forward_pre_hook(self, hook):
+        """Call ``hook(module, args)`` before every ``forward``: args is the tuple of positional
+        arguments; a returned tuple (or single value) replaces them. Returns a handle
+        (``handle.remove()``)."""
+        return self._register_hook("forward_pre", hook, "register_forward_pre_hook")
+
+    def register_forward_hook(self, hook):
+        """Call ``hook(module, args, output)`` after every ``forward``; a returned value replaces
+        the output (e.g. to capture feature maps, return None and keep ``output``). Returns a
+        handle (``handle.remove()``)."""
+        return self._register_hook("forward", hook, "register_forward_hook")
+
+    def register_full_backward_hook(self, hook):
+        """Call ``hook(module, grad_input, grad_output)`` when the gradients with respect to the
+        module's positional inputs have been computed: tuples of arrays (Tensors inside
+        ``ag.grad(..., create_graph=True)``), None where an input is not a tensor requiring grad.
+        A returned tuple replaces grad_input. Returns a handle (``handle.remove()``)."""
+        return self._register_hook("backward", hook, "register_full_backward_hook")
 
     # -- registration ------------------------------------------------------------------
     def __setattr__(self, name, value):

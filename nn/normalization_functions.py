@@ -4,6 +4,8 @@ Both normalise groups of values with their own mean and biased variance, then sc
 per element (LayerNorm) or per channel (GroupNorm). Each is one graph node; with xhat the
 normalised values of one group of m values and dxhat the gradient reaching xhat,
 dx = (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat)) / sqrt(var + eps), BatchNorm's formula.
+The helpers work on arrays and on Tensors alike, so inside ``ag.grad(..., create_graph=True)``
+the closures recompute xhat from ``primal(x)`` and the formula is differentiated again.
 """
 
 import math
@@ -11,21 +13,27 @@ import numbers
 
 import numpy as np
 
+from autograd.engine import primal
 from autograd.tensor import Tensor, as_tensor
+
+TWICE_DIFFERENTIABLE = True  # the closures below work on Tensor gradients too (engine.primal)
 
 
 def _normalize(values, axes, eps):
     """(xhat, inv_std) for ``values`` normalised over ``axes`` (both keep the reduced axes)."""
     mean = values.mean(axis=axes, keepdims=True)
     centered = values - mean
-    var = np.mean(centered * centered, axis=axes, keepdims=True)
-    inv_std = (1 / np.sqrt(var + eps)).astype(values.dtype, copy=False)
+    var = (centered * centered).mean(axis=axes, keepdims=True)
+    if type(values) is Tensor:
+        inv_std = (var + eps) ** -0.5
+    else:
+        inv_std = (1 / np.sqrt(var + eps)).astype(values.dtype, copy=False)
     return centered * inv_std, inv_std
 
 
 def _normalized_grad(d_xhat, xhat, inv_std, axes):
     return (d_xhat - d_xhat.mean(axis=axes, keepdims=True)
-            - xhat * np.mean(d_xhat * xhat, axis=axes, keepdims=True)) * inv_std
+            - xhat * (d_xhat * xhat).mean(axis=axes, keepdims=True)) * inv_std
 
 
 def _affine_inputs(function, weight, bias, shape):
@@ -65,14 +73,16 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     output = Tensor(value, inputs=tuple(t for t in (x, weight, bias) if t is not None), op="layer_norm")
 
     def _backward():
-        g = output.grad
+        g, values = output.grad, primal(x)
+        # the forward's arrays in a first-order pass, recomputed from the graph's tensors otherwise
+        x_hat, inv = (xhat, inv_std) if values is x.value else _normalize(values, axes, eps)
         if weight is not None and weight.requires_grad:
-            weight.accumulate_grad(np.sum(g * xhat, axis=lead))
+            weight.accumulate_grad((g * x_hat).sum(axis=lead))
         if bias is not None and bias.requires_grad:
-            bias.accumulate_grad(np.sum(g, axis=lead))
+            bias.accumulate_grad(g.sum(axis=lead))
         if x.requires_grad:
-            d_xhat = g if weight is None else g * weight.value
-            x.accumulate_grad(_normalized_grad(d_xhat, xhat, inv_std, axes))
+            d_xhat = g if weight is None else g * primal(weight)
+            x.accumulate_grad(_normalized_grad(d_xhat, x_hat, inv, axes))
 
     output._backward = _backward
     return output
@@ -109,14 +119,19 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
     output = Tensor(value, inputs=tuple(t for t in (x, weight, bias) if t is not None), op="group_norm")
 
     def _backward():
-        g = output.grad
+        g, values = output.grad, primal(x)
+        if values is x.value:  # the forward's arrays in a first-order pass
+            x_hat, inv = xhat, inv_std
+        else:  # recomputed from the graph's tensors, to be differentiated again
+            x_hat, inv = _normalize(values.reshape(grouped_shape), (2,), eps)
+            x_hat = x_hat.reshape(x.shape)
         if weight is not None and weight.requires_grad:
-            weight.accumulate_grad(np.sum(g * xhat, axis=sum_axes))
+            weight.accumulate_grad((g * x_hat).sum(axis=sum_axes))
         if bias is not None and bias.requires_grad:
-            bias.accumulate_grad(np.sum(g, axis=sum_axes))
+            bias.accumulate_grad(g.sum(axis=sum_axes))
         if x.requires_grad:
-            d_xhat = g if weight is None else g * weight.value.reshape(channel_shape)
-            dx = _normalized_grad(d_xhat.reshape(grouped_shape), xhat.reshape(grouped_shape), inv_std, (2,))
+            d_xhat = g if weight is None else g * primal(weight).reshape(channel_shape)
+            dx = _normalized_grad(d_xhat.reshape(grouped_shape), x_hat.reshape(grouped_shape), inv, (2,))
             x.accumulate_grad(dx.reshape(x.shape))
 
     output._backward = _backward

@@ -19,6 +19,9 @@ from autograd.ops.shape import getitem, pad, reshape
 from autograd.tensor import Tensor, as_tensor
 from nn.resampling_functions import _unbatched
 
+# max_unpool2d's closure works on Tensor gradients too (engine.primal): twice differentiable
+TWICE_DIFFERENTIABLE = True
+
 
 def _output_size(size, kernel, stride, padding, dilation, ceil_mode):
     """PyTorch's pooling output size; with ceil_mode the last window must still start inside the
@@ -200,7 +203,9 @@ def max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_siz
     output = Tensor(value.reshape(n, c, height, width), inputs=(x,), op="max_unpool2d")
 
     def _backward():
-        g = np.take_along_axis(output.grad.reshape(n, c, -1), flat_indices, axis=2)
+        # read back at each index: indexing means the same on an array and a Tensor gradient
+        g = output.grad.reshape(n, c, height * width)[np.arange(n)[:, None, None], np.arange(c)[None, :, None],
+                                                       flat_indices]
         x.accumulate_grad(g.reshape(x.shape))
 
     output._backward = _backward

@@ -18,8 +18,12 @@ import numbers
 
 import numpy as np
 
+from autograd.ops import dual
 from autograd.ops.shape import reshape
 from autograd.tensor import Tensor, as_tensor
+
+# the closures below work on Tensor gradients too (their routing is linear, through ops.dual)
+TWICE_DIFFERENTIABLE = {"_separable", "adaptive_avg_pool2d", "adaptive_max_pool2d"}
 
 
 def _image_batch(input, function):
@@ -96,7 +100,7 @@ def adaptive_avg_pool2d(input, output_size):
 
         def _backward():
             g = output.grad * x.dtype.type(1 / (kh * kw))
-            spread = np.broadcast_to(g[:, :, :, None, :, None], (n, c, oh, kh, ow, kw))
+            spread = dual.broadcast_to(g[:, :, :, None, :, None], (n, c, oh, kh, ow, kw))
             x.accumulate_grad(spread.reshape(x.shape))
 
         output._backward = _backward
@@ -137,7 +141,7 @@ def adaptive_max_pool2d(input, output_size, return_indices=False):
     def _backward():
         n, c = x.shape[:2]
         planes = (np.arange(n * c) * (height * width)).reshape(n, c, 1, 1)
-        flat = np.bincount((indices + planes).ravel(), weights=output.grad.ravel(), minlength=x.size)
+        flat = dual.scatter_add(output.grad, indices + planes, x.size)
         x.accumulate_grad(flat.reshape(x.shape).astype(x.dtype, copy=False))
 
     output._backward = _backward

@@ -8,7 +8,12 @@ by the weights, as torch does for probability targets.
 
 import numpy as np
 
+from autograd.engine import primal
+from autograd.ops import dual
+from autograd.ops.reduce import log_softmax
 from autograd.tensor import Tensor, as_tensor
+
+TWICE_DIFFERENTIABLE = True  # the closure works on Tensor gradients too (engine.primal)
 
 
 def is_probability_target(x, target):
@@ -42,13 +47,21 @@ def soft_cross_entropy(x, target, class_weight, ignore_index, reduction, label_s
     output = Tensor(reduce(per_sample, reduction, count), inputs=(x, t), op=op)
 
     def _backward():
-        row = np.expand_dims(upstream(output.grad, reduction, per_sample.shape, count), axis)
+        row = dual.expand_dims(upstream(output.grad, reduction, per_sample.shape, count), (axis,))
+        logits = primal(x)
+        if logits is x.value:  # a first-order pass: the forward's arrays
+            q, lp = weighted, log_probs
+        else:  # recomputed from the graph's tensors, so that they can be differentiated again
+            q = primal(t).astype(x.dtype)
+            if label_smoothing > 0:
+                q = q * (1 - label_smoothing) + label_smoothing / classes
+            q, lp = q * scale, log_softmax(logits, axis)
         if x.requires_grad:
-            a = weighted * row
-            x.accumulate_grad((np.exp(log_probs) * np.sum(a, axis=axis, keepdims=True) - a).astype(x.dtype))
+            a = q * row
+            x.accumulate_grad((dual.exp(lp) * a.sum(axis=axis, keepdims=True) - a).astype(x.dtype))
         if t.requires_grad:
             factor = 1 - label_smoothing
-            t.accumulate_grad((-factor * scale * log_probs * row).astype(t.dtype))
+            t.accumulate_grad((-factor * scale * lp * row).astype(t.dtype))
 
     output._backward = _backward
     return output

@@ -8,13 +8,17 @@ the first operand's gradient is summed over axis 2, the second's over axes 0, 1 
 
 import numpy as np
 
+from autograd.tensor import Tensor
+
 
 def unbroadcast(grad, shape):
     """Sum ``grad`` back to ``shape``, the shape it was broadcast from.
 
-    grad: an array whose shape ``shape`` broadcasts to; returns an array of ``shape``.
+    grad: an array (or a Tensor: then the sum is an op) whose shape ``shape`` broadcasts to;
+    returns an array (a Tensor) of ``shape``.
     """
-    grad = np.asarray(grad)
+    if type(grad) is not Tensor:  # an array; a Tensor (a graph-creating backward) sums as an op
+        grad = np.asarray(grad)
     shape = tuple(shape)
     if grad.shape == shape:
         return grad

@@ -23,6 +23,9 @@ from autograd.ops.conv_args import conv_geometry, conv_transpose_geometry
 from autograd.ops.shape import pad, reshape
 from autograd.tensor import Tensor, as_tensor
 
+# every backward is made of these ops, so it works on Tensor gradients too (ag.grad(create_graph=True))
+TWICE_DIFFERENTIABLE = True
+
 
 def conv2d(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     """2-D cross-correlation, PyTorch's ``F.conv2d``.
@@ -76,9 +79,9 @@ def _conv2d(x, weight, bias, geom, groups):
     def _backward():
         dY = output.grad
         if x.requires_grad:
-            x.accumulate_grad(conv2d_input(dY, weight, geom, groups).value)
+            x.accumulate_grad(conv2d_input(dY, weight, geom, groups))
         if weight.requires_grad:
-            weight.accumulate_grad(conv2d_weight(x, dY, geom, groups).value)
+            weight.accumulate_grad(conv2d_weight(x, dY, geom, groups))
         if bias is not None and bias.requires_grad:
             bias.accumulate_grad(dY.sum(axis=(0, 2, 3)))
 
@@ -102,9 +105,9 @@ def conv2d_input(dY, weight, geom, groups):
     def _backward():
         g = output.grad  # (N, C, H, W)
         if dY.requires_grad:
-            dY.accumulate_grad(_conv2d(as_tensor(g), weight, None, geom, groups).value)
+            dY.accumulate_grad(_conv2d(as_tensor(g), weight, None, geom, groups))
         if weight.requires_grad:
-            weight.accumulate_grad(conv2d_weight(g, dY, geom, groups).value)
+            weight.accumulate_grad(conv2d_weight(g, dY, geom, groups))
 
     output._backward = _backward
     return output
@@ -126,9 +129,9 @@ def conv2d_weight(x, dY, geom, groups):
     def _backward():
         g = output.grad  # (C_out, C/groups, kH, kW), a weight
         if x.requires_grad:
-            x.accumulate_grad(conv2d_input(dY, g, geom, groups).value)
+            x.accumulate_grad(conv2d_input(dY, g, geom, groups))
         if dY.requires_grad:
-            dY.accumulate_grad(_conv2d(x, as_tensor(g), None, geom, groups).value)
+            dY.accumulate_grad(_conv2d(x, as_tensor(g), None, geom, groups))
 
     output._backward = _backward
     return output

@@ -4,15 +4,23 @@ Each op builds ``out`` and, right below it, the ``_backward`` closure that adds
 ``out.grad * d out / d input`` into each input that requires grad. Binary ops broadcast like
 NumPy and sum each input's gradient back to its own shape (``unbroadcast``). The unary
 functions also take an ``ag.Scalar`` and then return one.
+
+The closures compute with ``output.grad``, ``primal(...)`` of the values they need and
+``autograd.ops.dual``: on arrays in a first-order pass, on Tensors (recorded, so differentiable
+again) inside ``ag.grad(..., create_graph=True)``. One formula for every order.
 """
 
 import numpy as np
 from scipy import special
 
+from autograd.engine import primal
+from autograd.ops import dual
 from autograd.ops.args import floating, number_or_array
 from autograd.ops.broadcast import unbroadcast
 from autograd.scalar import Scalar
 from autograd.tensor import Tensor, as_array, as_tensor, constant
+
+TWICE_DIFFERENTIABLE = True  # every closure below works on Tensor gradients too
 
 
 def _operands(a, b, op):
@@ -84,9 +92,9 @@ def mul(a, b):
 
     def _backward():
         if a.requires_grad:
-            a.accumulate_grad(unbroadcast(output.grad * b.value, a.shape))
+            a.accumulate_grad(unbroadcast(output.grad * primal(b), a.shape))
         if b.requires_grad:
-            b.accumulate_grad(unbroadcast(output.grad * a.value, b.shape))
+            b.accumulate_grad(unbroadcast(output.grad * primal(a), b.shape))
 
     output._backward = _backward
     return output
@@ -101,11 +109,11 @@ def div(a, b):
     output = Tensor(_apply("div", np.true_divide, a, b), inputs=(a, b), op="/")
 
     def _backward():
-        grad_over_b = output.grad / b.value
+        grad_over_b = output.grad / primal(b)
         if a.requires_grad:
             a.accumulate_grad(unbroadcast(grad_over_b, a.shape))
         if b.requires_grad:
-            b.accumulate_grad(unbroadcast(-grad_over_b * output.value, b.shape))
+            b.accumulate_grad(unbroadcast(-grad_over_b * primal(output), b.shape))
 
     output._backward = _backward
     return output
@@ -123,14 +131,16 @@ def power(a, b):
     def _backward():
         g = output.grad
         if a.requires_grad:
-            # where the exponent is 0 the base gradient is 0, also at a base of 0 (as torch)
+            # where the exponent is 0 the base gradient is 0, also at a base of 0 (as torch): the
+            # base is taken as 1 there, so no 0 ** -1 appears (nor in a higher derivative)
+            base = dual.where(b.value == 0, 1, primal(a))
             with np.errstate(divide="ignore", invalid="ignore"):
-                local = b.value * a.value ** (b.value - 1)
-            a.accumulate_grad(unbroadcast(g * np.where(b.value == 0, 0, local), a.shape))
+                local = primal(b) * base ** (primal(b) - 1)
+            a.accumulate_grad(unbroadcast(g * local, a.shape))
         if b.requires_grad:
             base_is_zero = (a.value == 0) & (b.value >= 0)
-            log_a = np.log(np.where(base_is_zero, 1, a.value))
-            b.accumulate_grad(unbroadcast(g * output.value * log_a, b.shape))
+            log_a = dual.log(dual.where(base_is_zero, 1, primal(a)))
+            b.accumulate_grad(unbroadcast(g * primal(output) * log_a, b.shape))
 
     output._backward = _backward
     return output
@@ -175,11 +185,11 @@ def _select(op, a, b, select, wins):
 
     def _backward():
         g = output.grad
-        tie_share = np.where(a.value == b.value, g * 0.5, 0)
+        tie_share = dual.where(a.value == b.value, g * 0.5, 0)
         if a.requires_grad:
-            a.accumulate_grad(unbroadcast(np.where(wins(a.value, b.value), g, tie_share), a.shape))
+            a.accumulate_grad(unbroadcast(dual.where(wins(a.value, b.value), g, tie_share), a.shape))
         if b.requires_grad:
-            b.accumulate_grad(unbroadcast(np.where(wins(b.value, a.value), g, tie_share), b.shape))
+            b.accumulate_grad(unbroadcast(dual.where(wins(b.value, a.value), g, tie_share), b.shape))
 
     output._backward = _backward
     return output
@@ -204,9 +214,9 @@ def where(condition, a, b):
     def _backward():
         g = output.grad
         if a.requires_grad:
-            a.accumulate_grad(unbroadcast(np.where(condition, g, 0), a.shape))
+            a.accumulate_grad(unbroadcast(dual.where(condition, g, 0), a.shape))
         if b.requires_grad:
-            b.accumulate_grad(unbroadcast(np.where(condition, 0, g), b.shape))
+            b.accumulate_grad(unbroadcast(dual.where(condition, 0, g), b.shape))
 
     output._backward = _backward
     return output
@@ -222,7 +232,7 @@ def exp(x):
     output = Tensor(np.exp(x.value), inputs=(x,), op="exp")
 
     def _backward():
-        x.accumulate_grad(output.grad * output.value)
+        x.accumulate_grad(output.grad * primal(output))
 
     output._backward = _backward
     return output
@@ -237,7 +247,7 @@ def log(x):
     output = Tensor(np.log(x.value), inputs=(x,), op="log")
 
     def _backward():
-        x.accumulate_grad(output.grad / x.value)
+        x.accumulate_grad(output.grad / primal(x))
 
     output._backward = _backward
     return output
@@ -252,7 +262,7 @@ def sqrt(x):
     output = Tensor(np.sqrt(x.value), inputs=(x,), op="sqrt")
 
     def _backward():
-        x.accumulate_grad(output.grad * 0.5 / output.value)
+        x.accumulate_grad(output.grad * 0.5 / primal(output))
 
     output._backward = _backward
     return output
@@ -281,7 +291,8 @@ def tanh(x):
     output = Tensor(np.tanh(x.value), inputs=(x,), op="tanh")
 
     def _backward():
-        x.accumulate_grad(output.grad * (1 - output.value * output.value))
+        tanh_x = primal(output)
+        x.accumulate_grad(output.grad * (1 - tanh_x * tanh_x))
 
     output._backward = _backward
     return output
@@ -296,7 +307,8 @@ def sigmoid(x):
     output = Tensor(special.expit(x.value), inputs=(x,), op="sigmoid")
 
     def _backward():
-        x.accumulate_grad(output.grad * output.value * (1 - output.value))
+        sigmoid_x = primal(output)
+        x.accumulate_grad(output.grad * sigmoid_x * (1 - sigmoid_x))
 
     output._backward = _backward
     return output

@@ -10,6 +10,9 @@ from autograd.geometry import WindowGeometry
 from autograd.ops.conv_args import check_windows_fit, pair, require_ndim
 from autograd.tensor import Tensor, as_tensor
 
+# every backward is made of these ops, so it works on Tensor gradients too (ag.grad(create_graph=True))
+TWICE_DIFFERENTIABLE = True
+
 
 def unfold(x, kernel_size, dilation=1, padding=0, stride=1):
     """Every window of x as a column (im2col), PyTorch's layout.
@@ -28,7 +31,7 @@ def _unfold(x, geom):
     output = Tensor(kernels.current().unfold(x.value, geom), inputs=(x,), op="unfold")
 
     def _backward():
-        x.accumulate_grad(_fold(as_tensor(output.grad), geom).value)
+        x.accumulate_grad(_fold(as_tensor(output.grad), geom))
 
     output._backward = _backward
     return output
@@ -64,7 +67,7 @@ def _fold(columns, geom):
     output = Tensor(kernels.current().fold(columns.value, geom), inputs=(columns,), op="fold")
 
     def _backward():
-        columns.accumulate_grad(_unfold(as_tensor(output.grad), geom).value)
+        columns.accumulate_grad(_unfold(as_tensor(output.grad), geom))
 
     output._backward = _backward
     return output

@@ -2,8 +2,11 @@
 
 import numpy as np
 
+from autograd.engine import primal
 from autograd.ops.broadcast import unbroadcast
 from autograd.tensor import Tensor, constant
+
+TWICE_DIFFERENTIABLE = True  # the closure works on Tensor gradients too (engine.primal)
 
 
 def matmul(a, b):
@@ -25,18 +28,19 @@ def matmul(a, b):
 
     def _backward():
         # view 1-D operands as a row (a) or a column (b) so every case is the batched one
-        a2 = a.value[None, :] if a.ndim == 1 else a.value
-        b2 = b.value[:, None] if b.ndim == 1 else b.value
+        a2, b2 = primal(a), primal(b)
+        a2 = a2[None, :] if a.ndim == 1 else a2
+        b2 = b2[:, None] if b.ndim == 1 else b2
         g = output.grad
         if b.ndim == 1:
             g = g[..., None]
         if a.ndim == 1:
             g = g[..., None, :]
         if a.requires_grad:
-            grad_a = unbroadcast(g @ np.swapaxes(b2, -1, -2), a2.shape)
+            grad_a = unbroadcast(g @ b2.swapaxes(-1, -2), a2.shape)
             a.accumulate_grad(grad_a.reshape(a.shape))
         if b.requires_grad:
-            grad_b = unbroadcast(np.swapaxes(a2, -1, -2) @ g, b2.shape)
+            grad_b = unbroadcast(a2.swapaxes(-1, -2) @ g, b2.shape)
             b.accumulate_grad(grad_b.reshape(b.shape))
 
     output._backward = _backward

@@ -16,6 +16,9 @@ from autograd.geometry import WindowGeometry
 from autograd.ops.conv_args import pool_args
 from autograd.tensor import Tensor, as_tensor
 
+# every backward is made of these ops, so it works on Tensor gradients too (ag.grad(create_graph=True))
+TWICE_DIFFERENTIABLE = True
+
 
 def max_pool2d(x, kernel_size, stride=None, padding=0):
     """Max over each kH x kW window, channel by channel.
@@ -30,7 +33,7 @@ def max_pool2d(x, kernel_size, stride=None, padding=0):
     output = Tensor(Y, inputs=(x,), op="max_pool2d")
 
     def _backward():
-        x.accumulate_grad(_route_to_argmax(output.grad, max_idx, geom).value)
+        x.accumulate_grad(_route_to_argmax(output.grad, max_idx, geom))
 
     output._backward = _backward
     return output
@@ -42,7 +45,7 @@ def _route_to_argmax(dY, max_idx, geom):
     output = Tensor(kernels.current().max_pool2d_input_grad(dY.value, max_idx, geom), inputs=(dY,), op="max_unpool")
 
     def _backward():
-        dY.accumulate_grad(_read_at_argmax(output.grad, max_idx, geom).value)
+        dY.accumulate_grad(_read_at_argmax(output.grad, max_idx, geom))
 
     output._backward = _backward
     return output
@@ -54,7 +57,7 @@ def _read_at_argmax(dX, max_idx, geom):
     output = Tensor(kernels.current().max_pool2d_gather(dX.value, max_idx, geom), inputs=(dX,), op="max_pool2d")
 
     def _backward():
-        dX.accumulate_grad(_route_to_argmax(output.grad, max_idx, geom).value)
+        dX.accumulate_grad(_route_to_argmax(output.grad, max_idx, geom))
 
     output._backward = _backward
     return output
@@ -75,7 +78,7 @@ def _avg_pool2d(x, geom):
     output = Tensor(kernels.current().avg_pool2d(X, geom), inputs=(x,), op="avg_pool2d")
 
     def _backward():
-        x.accumulate_grad(_spread_over_windows(output.grad, geom).value)
+        x.accumulate_grad(_spread_over_windows(output.grad, geom))
 
     output._backward = _backward
     return output
@@ -87,7 +90,7 @@ def _spread_over_windows(dY, geom):
     output = Tensor(kernels.current().avg_pool2d_input_grad(dY.value, geom), inputs=(dY,), op="avg_unpool")
 
     def _backward():
-        dY.accumulate_grad(_avg_pool2d(as_tensor(output.grad), geom).value)
+        dY.accumulate_grad(_avg_pool2d(as_tensor(output.grad), geom))
 
     output._backward = _backward
     return output

@@ -2,15 +2,20 @@
 
 ``axis`` is None (every axis), an int or a tuple; ``keepdims`` keeps reduced axes as length
 1. A reduction's backward re-inserts the reduced axes and broadcasts the gradient back over
-them (the lesson's ``np.expand_dims(output.grad, axis=axis)``).
+them (the lesson's ``np.expand_dims(output.grad, axis=axis)``). The closures work on arrays
+and, inside ``ag.grad(..., create_graph=True)``, on Tensors (``engine.primal``, ``ops.dual``).
 """
 
 import numpy as np
 
+from autograd.engine import primal
+from autograd.ops import dual
 from autograd.ops.args import check_bool, check_int, floating
 from autograd.ops.axes import normalize_axes, normalize_axis
 from autograd.scalar import Scalar
 from autograd.tensor import Tensor, as_array, constant
+
+TWICE_DIFFERENTIABLE = True  # every closure below works on Tensor gradients too
 
 
 def _input(x, axis, op, keepdims=False):
@@ -30,7 +35,7 @@ def _scalar_reduction(x, axis, op):
 
 def _kept(g, axes, keepdims):
     """The output gradient with the reduced axes present again as length 1."""
-    return g if keepdims else np.expand_dims(g, axes)
+    return g if keepdims else dual.expand_dims(g, axes)
 
 
 def sum(x, axis=None, keepdims=False):
@@ -44,7 +49,7 @@ def sum(x, axis=None, keepdims=False):
     output = Tensor(np.sum(x.value, axis=axes, keepdims=keepdims), inputs=(x,), op="sum")
 
     def _backward():
-        x.accumulate_grad(np.broadcast_to(_kept(output.grad, axes, keepdims), x.shape))
+        x.accumulate_grad(dual.broadcast_to(_kept(output.grad, axes, keepdims), x.shape))
 
     output._backward = _backward
     return output
@@ -66,7 +71,7 @@ def mean(x, axis=None, keepdims=False):
     output = Tensor(np.mean(x.value, axis=axes, keepdims=keepdims), inputs=(x,), op="mean")
 
     def _backward():
-        x.accumulate_grad(np.broadcast_to(_kept(output.grad, axes, keepdims) / count, x.shape))
+        x.accumulate_grad(dual.broadcast_to(_kept(output.grad, axes, keepdims) / count, x.shape))
 
     output._backward = _backward
     return output
@@ -130,7 +135,9 @@ def var(x, axis=None, keepdims=False, ddof=0):
 
     def _backward():
         # the mean's own dependence on x cancels out: the centered values sum to zero
-        x.accumulate_grad(_kept(output.grad, axes, keepdims) * centered * (2 / (count - ddof)))
+        values = primal(x)
+        x_centered = centered if values is x.value else values - values.mean(axis=axes, keepdims=True)
+        x.accumulate_grad(_kept(output.grad, axes, keepdims) * x_centered * (2 / (count - ddof)))
 
     output._backward = _backward
     return output
@@ -158,7 +165,8 @@ def logsumexp(x, axis=None, keepdims=False):
     output = Tensor(lse if keepdims else np.squeeze(lse, axes), inputs=(x,), op="logsumexp")
 
     def _backward():
-        x.accumulate_grad(_kept(output.grad, axes, keepdims) * np.exp(x.value - lse))
+        softmax_x = dual.exp(primal(x) - _kept(primal(output), axes, keepdims))
+        x.accumulate_grad(_kept(output.grad, axes, keepdims) * softmax_x)
 
     output._backward = _backward
     return output
@@ -174,8 +182,8 @@ def softmax(x, axis=-1):
     output = Tensor(shifted / np.sum(shifted, axis=axis, keepdims=True), inputs=(x,), op="softmax")
 
     def _backward():
-        g, s = output.grad, output.value
-        x.accumulate_grad(s * (g - np.sum(g * s, axis=axis, keepdims=True)))
+        g, s = output.grad, primal(output)
+        x.accumulate_grad(s * (g - (g * s).sum(axis=axis, keepdims=True)))
 
     output._backward = _backward
     return output
@@ -190,7 +198,7 @@ def log_softmax(x, axis=-1):
 
     def _backward():
         g = output.grad
-        x.accumulate_grad(g - np.exp(output.value) * np.sum(g, axis=axis, keepdims=True))
+        x.accumulate_grad(g - dual.exp(primal(output)) * g.sum(axis=axis, keepdims=True))
 
     output._backward = _backward
     return output

@@ -1,5 +1,7 @@
 """Ops that move values around without arithmetic: reshape, transpose, indexing, padding,
-joining and splitting. Each backward moves the gradient back the same way in reverse.
+joining and splitting. Each backward moves the gradient back the same way in reverse, with
+moves that work on an array and on a Tensor alike (so ``ag.grad(..., create_graph=True)`` can
+differentiate it again).
 """
 
 import itertools
@@ -8,10 +10,13 @@ import numbers
 
 import numpy as np
 
+from autograd.ops import dual
 from autograd.ops.args import is_int, number_or_array, shape_tuple
 from autograd.ops.axes import normalize_axes, normalize_axis
 from autograd.ops.broadcast import unbroadcast
 from autograd.tensor import Tensor, as_tensor
+
+TWICE_DIFFERENTIABLE = True  # every closure below works on Tensor gradients too
 
 
 def reshape(x, shape):
@@ -60,7 +65,7 @@ def transpose(x, axes=None):
     output = Tensor(np.transpose(x.value, axes), inputs=(x,), op="transpose")
 
     def _backward():
-        x.accumulate_grad(np.transpose(output.grad, np.argsort(axes)))
+        x.accumulate_grad(output.grad.transpose(tuple(int(a) for a in np.argsort(axes))))
 
     output._backward = _backward
     return output
@@ -149,12 +154,25 @@ def getitem(x, index):
     output = Tensor(value, inputs=(x,), op="[...]")
 
     def _backward():
-        grad = np.zeros(x.shape, dtype=output.grad.dtype)
-        if _is_basic(index):
-            grad[index] = output.grad
-        else:
-            np.add.at(grad, index, output.grad)
-        x.accumulate_grad(grad)
+        x.accumulate_grad(_index_add(output.grad, index, x.shape))
+
+    output._backward = _backward
+    return output
+
+
+def _index_add(g, index, shape):
+    """zeros(shape) with ``g`` added at ``index`` (repeated integer indices add up, ``np.add.at``):
+    getitem's backward, an op whose own backward is getitem again."""
+    g = as_tensor(g)
+    value = np.zeros(shape, dtype=g.dtype)
+    if _is_basic(index):
+        value[index] = g.value
+    else:
+        np.add.at(value, index, g.value)
+    output = Tensor(value, inputs=(g,), op="index_add")
+
+    def _backward():
+        g.accumulate_grad(getitem(output.grad, index))
 
     output._backward = _backward
     return output
@@ -213,10 +231,10 @@ def concatenate(tensors, axis=0):
     ends = np.cumsum([t.shape[axis] for t in tensors])
 
     def _backward():
-        pieces = np.split(output.grad, ends[:-1], axis=axis)
-        for t, piece in zip(tensors, pieces, strict=True):
+        g = output.grad
+        for t, stop in zip(tensors, ends, strict=True):
             if t.requires_grad:
-                t.accumulate_grad(piece)
+                t.accumulate_grad(dual.take(g, slice(int(stop) - t.shape[axis], int(stop)), axis))
 
     output._backward = _backward
     return output
@@ -236,7 +254,7 @@ def stack(tensors, axis=0):
     def _backward():
         for i, t in enumerate(tensors):
             if t.requires_grad:
-                t.accumulate_grad(np.take(output.grad, i, axis=axis))
+                t.accumulate_grad(dual.take(output.grad, i, axis))
 
     output._backward = _backward
     return output

@@ -132,3 +132,13 @@ def test_max_unpool2d_checks_output_size_as_torch(output_size, message):
         "expected (N, C, H, W) as the size"
     with pytest.raises(ValueError, match=message):
         F.max_unpool2d(pooled, indices, 2, output_size=output_size)
+
+
+def test_every_pooling_option_is_twice_differentiable():
+    x = ag.Tensor(rng(8).standard_normal((1, 2, 5, 5)))
+    weights = rng(9).standard_normal((1, 2, 3, 3))
+    ag.gradgradcheck(lambda x: (F.max_pool2d(x, 3, 2, 1, ceil_mode=True) ** 2 * weights).sum(), x)
+    ag.gradgradcheck(lambda x: (F.avg_pool2d(x, 3, 2, 1, ceil_mode=True, count_include_pad=False) ** 2
+                                * weights).sum(), x)
+    pooled, indices = F.max_pool2d(x.value, 2, return_indices=True)
+    ag.gradgradcheck(lambda p: (F.max_unpool2d(p, indices, 2, output_size=(5, 5)) ** 3).sum(), ag.Tensor(pooled))
