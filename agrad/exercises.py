@@ -21,7 +21,7 @@ import re
 from pathlib import Path
 from typing import NamedTuple
 
-from agrad.files import write_json_atomically
+from agrad.files import write_notebook_atomically
 
 BEGIN = "### BEGIN SOLUTION"
 END = "### END SOLUTION"
@@ -116,7 +116,7 @@ def write_student_versions(source_dir, out_dir):
     for path, notebook in _read_notebooks(source_dir):
         target = out_dir / path.name
         out_dir.mkdir(parents=True, exist_ok=True)
-        write_json_atomically(target, student_notebook(notebook, where=str(path)))
+        write_notebook_atomically(target, student_notebook(notebook, where=str(path)))
         written.append((target, solution_count(notebook)))
     return written
 
@@ -151,7 +151,7 @@ def write_nbgrader_metadata(source_dir, check=False):
         remaining = problems
         if problems and not check:
             notebook = with_nbgrader_metadata(notebook, where=path.name)
-            write_json_atomically(path, notebook)
+            write_notebook_atomically(path, notebook)
             remaining = metadata_problems(notebook, where=path.name)
         report.append(NotebookReport(path, problems, remaining))
     return report

@@ -10,6 +10,7 @@ see ``autograd.memory``. Drawing (``ag.draw_graph``) needs the ``graphviz`` pack
 only when a graph is drawn.
 """
 
+from autograd.check_op import check_op
 from autograd.draw import draw_graph
 from autograd.engine import enable_grad, is_grad_enabled, no_grad
 from autograd.gradcheck import GradcheckError, gradcheck
@@ -69,6 +70,7 @@ __all__ = [
     "available_kernels",
     "avg_pool2d",
     "broadcast_to",
+    "check_op",
     "clip",
     "concatenate",
     "conv2d",
