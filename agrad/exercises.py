@@ -183,6 +183,9 @@ def run(args):
     try:
         if args.nbgrader_metadata is not None:
             return _run_metadata(args)
+        if args.check:
+            print("agrad exercises: --check goes with --nbgrader-metadata NOTEBOOKS")
+            return 2
         if args.out is None:
             print("agrad exercises: --student needs --out DIR (where the student versions go)")
             return 2

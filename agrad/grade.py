@@ -95,8 +95,15 @@ def read_notebook(path):
         raise ValueError(f"{path}: not a notebook (not JSON: {error})") from None
     if not isinstance(notebook, dict) or not isinstance(notebook.get("cells"), list):
         raise ValueError(f"{path}: not a notebook (no list of cells)")
-    if not all(isinstance(cell, dict) for cell in notebook["cells"]):
-        raise ValueError(f"{path}: not a notebook (a cell is not a JSON object)")
+    for index, cell in enumerate(notebook["cells"]):
+        source = cell.get("source", "") if isinstance(cell, dict) else None
+        if not isinstance(cell, dict) or not isinstance(cell.get("metadata", {}), dict):
+            raise ValueError(f"{path}: not a notebook (cell {index} is not a cell with a metadata object)")
+        if not (isinstance(source, str) or (isinstance(source, list) and all(isinstance(s, str) for s in source))):
+            raise ValueError(f"{path}: not a notebook (cell {index}'s source is not text)")
+        meta = cell.get("metadata", {}).get("nbgrader")
+        if meta is not None and not isinstance(meta, dict):
+            cell["metadata"] = {k: v for k, v in cell["metadata"].items() if k != "nbgrader"}  # ignored, not trusted
     return notebook
 
 
@@ -130,12 +137,17 @@ def _student(root, notebook):
 def match_source(notebook, path, sources):
     """The source notebook sharing the most grade_ids with ``notebook``, else the one named like
     ``path``; None when neither."""
-    ids = {cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") for cell in notebook["cells"]
-           if isinstance(cell.get("metadata", {}).get("nbgrader"), dict)}
+    ids = {_grade_id(cell) for cell in notebook["cells"]} - {None}
     best = max(sources.values(), key=lambda source: len(ids & set(source.cells)))
     if ids & set(best.cells):
         return best
     return sources.get(Path(path).name)
+
+
+def _grade_id(cell):
+    meta = cell.get("metadata", {}).get("nbgrader")
+    grade_id = meta.get("grade_id") if isinstance(meta, dict) else None
+    return grade_id if isinstance(grade_id, str) else None
 
 
 def graded_cells(source, submission):
@@ -145,8 +157,7 @@ def graded_cells(source, submission):
     for cell in submission["cells"]:
         if cell.get("cell_type") != "code":
             continue
-        meta = cell.get("metadata", {}).get("nbgrader")
-        grade_id = meta.get("grade_id") if isinstance(meta, dict) else None
+        grade_id = _grade_id(cell)
         known = source.cells.get(grade_id)
         if known and known[1] == "answer":
             answers.setdefault(grade_id, _source(cell))

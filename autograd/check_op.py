@@ -185,8 +185,8 @@ def _check_case(fn, reference, name, values, args, eps, atol, rtol):
         bad = ~np.isclose(out.value, ref.value, atol=atol, rtol=rtol)
         if bad.any():
             index = tuple(int(n) for n in np.argwhere(bad)[0])
-            raise _Failure(f"{where}: output element {index} is {out.value[index]!r}, the reference gives "
-                           f"{ref.value[index]!r}")
+            raise _Failure(f"{where}: output element {index} is {float(out.value[index]):.10g}, the reference "
+                           f"gives {float(ref.value[index]):.10g}")
     _backward(out, name, values, args, "its backward")
     single = []
     for position, x in enumerate(inputs):

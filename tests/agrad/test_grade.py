@@ -227,6 +227,24 @@ def test_bad_arguments_are_one_clear_line(tmp_path, capsys, argv, fragment):
     assert code == 2 and fragment in text and "Traceback" not in text, f"expected exit 2 and {fragment!r}: {text}"
 
 
+@pytest.mark.parametrize("text", [
+    '{"cells": [3]}', '{"cells": [{"metadata": 3}]}', '{"cells": [{"source": [1]}]}', "[]", "\xff",
+    '{"cells": [{"metadata": {"nbgrader": {"grade_id": [1]}}, "source": ""}]}',
+])
+def test_a_malformed_submission_is_one_line_and_not_graded(tmp_path, capsys, text):
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "lesson.ipynb").write_text(json.dumps(_source_notebook()), encoding="utf-8")
+    (tmp_path / "bad.ipynb").write_text(text, encoding="latin-1")
+    code = main(["grade", str(tmp_path / "bad.ipynb"), "--source", str(tmp_path / "src"),
+                 "--out", str(tmp_path / "g.csv")])
+    printed = capsys.readouterr().out
+    if text.startswith('{"cells": [{"metadata": {"nbgrader"'):  # odd metadata: no grade_id in common
+        assert code == 1 and "matches no notebook" in printed, printed
+        return
+    assert code == 1 and "bad.ipynb: not a notebook" in printed and "Traceback" not in printed, printed
+    assert (tmp_path / "g.csv").read_text(encoding="utf-8").count("\n") == 1, "expected only the header row"
+
+
 def test_a_source_without_checks_is_refused(tmp_path, capsys):
     (tmp_path / "plain.ipynb").write_text(json.dumps({"cells": [], "metadata": {}, "nbformat": 4}), encoding="utf-8")
     code = main(["grade", str(tmp_path / "plain.ipynb"), "--source", str(tmp_path), "--out", str(tmp_path / "g.csv")])
