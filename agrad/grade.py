@@ -29,6 +29,7 @@ import importlib.util
 import io
 import json
 import re
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -208,7 +209,9 @@ def run_cells(cells, timeout=DEFAULT_TIMEOUT, workdir=None):
             # after a restart: the cells before ``start`` again, but checks and cells that broke a kernel
             again = [i for i in range(start) if cells[i][0] is None and i not in broken]
             order = again + list(range(start, len(cells)))
-            with client.setup_kernel():
+            # the kernel process's own stderr (its startup warnings) stays off the terminal; what
+            # the student's code prints reaches the cell outputs over the kernel's channels
+            with client.setup_kernel(stderr=subprocess.DEVNULL):
                 for i in order:
                     try:
                         client.execute_cell(notebook.cells[i], i)
