@@ -19,9 +19,10 @@ The draws are the same on every run (derandomized) and nothing is written to dis
 
 import numpy as np
 
+from autograd.scalar import Scalar
 from autograd.tensor import Tensor
 
-KINDS = ("unary", "binary", "reduce", "reshape", "index")
+KINDS = ("unary", "binary", "reduce", "reshape", "index", "scalar")
 
 
 class _Failure(Exception):
@@ -41,10 +42,12 @@ def check_op(student_fn, reference=None, kind="unary", *, low=-2.0, high=2.0, ma
     - ``"reduce"``: ``fn(x, axis, keepdims)``, axis None, an int or a tuple of ints;
     - ``"reshape"``: ``fn(x, newshape)``, newshape of x's size (perhaps with a -1);
     - ``"index"``: ``fn(x, index)``, index an int, an integer array with repeated indices, or
-      ``(slice(None), array)``.
+      ``(slice(None), array)``;
+    - ``"scalar"``: ``fn(u)``, u an ``ag.Scalar`` (the op returns one).
 
     reference: an agrad function called the same way (default None: the forward is not
-    compared, the gradient still is). low, high (default -2.0, 2.0): the range of the values.
+    compared, the gradient still is); for "scalar", a function of Scalars such as ``ag.sigmoid``.
+    low, high (default -2.0, 2.0): the range of the values.
     max_examples (default 30): the number of draws. name (default: ``student_fn.__name__``): the
     op's name in messages. eps (default 1e-6): the central-difference step. atol, rtol (default
     1e-5, 1e-4): ``|a - b| <= atol + rtol * |b|`` for values and gradients.
@@ -72,7 +75,7 @@ def check_op(student_fn, reference=None, kind="unary", *, low=-2.0, high=2.0, ma
     @given(case)
     def run(data):
         values, args = _draw(data.draw, st, kind, low, high)
-        _check_case(student_fn, reference, name, values, args, eps, atol, rtol)
+        _check_case(student_fn, reference, name, values, args, eps, atol, rtol, scalar=kind == "scalar")
 
     try:
         run()
@@ -82,11 +85,12 @@ def check_op(student_fn, reference=None, kind="unary", *, low=-2.0, high=2.0, ma
 
 def _preflight(fn, kind):
     values = [np.linspace(0.1, 0.6, 6).reshape(2, 3)] + ([np.ones(3)] if kind == "binary" else [])
-    extra = {"unary": [], "binary": [], "reduce": [0, False], "reshape": [(3, 2)], "index": [np.array([1, 1, 0])]}
+    extra = {"unary": [], "binary": [], "reduce": [0, False], "reshape": [(3, 2)], "index": [np.array([1, 1, 0])],
+             "scalar": []}
     try:
-        out = fn(*[Tensor(v) for v in values], *extra[kind])
-        if isinstance(out, Tensor):
-            out.backward(np.ones(out.shape))
+        out = fn(*([Scalar(0.3)] if kind == "scalar" else [Tensor(v) for v in values]), *extra[kind])
+        if isinstance(out, (Tensor, Scalar)):
+            _loss(out).backward()
     except NotImplementedError:
         raise
     except Exception:  # the drawn cases report it, with the shapes
@@ -101,7 +105,8 @@ def _draw(draw, st, kind, low, high):
         shapes = draw(hnp.mutually_broadcastable_shapes(num_shapes=2, min_dims=0, max_dims=3, max_side=4))
         shapes = list(shapes.input_shapes)
     else:
-        shapes = [draw(hnp.array_shapes(min_dims=1 if kind == "index" else 0, max_dims=3, max_side=4))]
+        shapes = [()] if kind == "scalar" else [draw(hnp.array_shapes(min_dims=int(kind == "index"), max_dims=3,
+                                                                       max_side=4))]
     values = [draw(hnp.arrays(np.float64, shape, elements=elements)) for shape in shapes]
     shape, args = shapes[0], []
     if kind == "reduce":
@@ -148,93 +153,94 @@ def _short(arg):
     return repr(arg)
 
 
-def _call(fn, name, values, args, what):
-    inputs = [Tensor(v.copy()) for v in values]
+def _leaves(values, scalar):
+    """Fresh float64 inputs for one call: Scalars for the "scalar" kind, else Tensors."""
+    return [Scalar(float(v)) if scalar else Tensor(v.copy()) for v in values]
+
+
+def _attempt(what, where, step):
+    """``step()``, with an exception of the student's code turned into a report (but
+    NotImplementedError, a student version's placeholder)."""
     try:
-        out = fn(*inputs, *args)
+        return step()
     except NotImplementedError:
         raise
+    except _Failure:
+        raise
     except Exception as error:
-        raise _Failure(f"{_describe(name, values, args)}: {what} raised {type(error).__name__}: {error}") from None
-    if not isinstance(out, Tensor):
-        raise _Failure(f"{_describe(name, values, args)}: expected {what} to return an ag.Tensor, "
-                       f"got {type(out).__name__}")
-    return inputs, out
+        raise _Failure(f"{where}: {what} raised {type(error).__name__}: {error}") from None
+
+
+def _output(out, where, scalar):
+    expected = Scalar if scalar else Tensor
+    if not isinstance(out, expected):
+        raise _Failure(f"{where}: expected the op to return an ag.{expected.__name__}, got {type(out).__name__}")
+    return out
 
 
 def _weights(shape):
     return 0.5 + (np.arange(int(np.prod(shape))) % 7).reshape(shape) / 7.0
 
 
-def _backward(out, name, values, args, what, seed=True):
-    try:
-        out.backward(_weights(out.shape) if seed else None)
-    except NotImplementedError:
-        raise
-    except Exception as error:
-        raise _Failure(f"{_describe(name, values, args)}: {what} raised {type(error).__name__}: {error}") from None
-
-
-def _check_case(fn, reference, name, values, args, eps, atol, rtol):
-    where = _describe(name, values, args)
-    inputs, out = _call(fn, name, values, args, "the op")
-    if reference is not None:
-        ref = reference(*[Tensor(v.copy()) for v in values], *args)
-        if out.shape != ref.shape:
-            raise _Failure(f"{where}: expected the output shape {ref.shape} (the reference's), got {out.shape}")
-        bad = ~np.isclose(out.value, ref.value, atol=atol, rtol=rtol)
-        if bad.any():
-            index = tuple(int(n) for n in np.argwhere(bad)[0])
-            raise _Failure(f"{where}: output element {index} is {float(out.value[index]):.10g}, the reference "
-                           f"gives {float(ref.value[index]):.10g}")
-    _backward(out, name, values, args, "its backward")
-    single = []
-    for position, x in enumerate(inputs):
-        single.append(_grad(x, where, position).copy())
-        numeric = _numeric_grad(fn, values, args, position, eps)
-        _compare(where, position, single[-1], numeric, atol, rtol, "analytic gradient", "numeric (central differences)")
-    hint = " (does _backward add into input.grad with +=, not assign with =?)"
-    # the op used twice in one graph: each input's gradient must add up to twice the single one
-    twice = [Tensor(v.copy()) for v in values]
-    try:
-        total = _weighted_sum(fn(*twice, *args)) + _weighted_sum(fn(*twice, *args))
-    except NotImplementedError:
-        raise
-    except Exception as error:
-        raise _Failure(f"{where}: the op used twice raised {type(error).__name__}: {error}") from None
-    _backward(total, name, values, args, "backward of the op used twice", seed=False)
-    for position, x in enumerate(twice):
-        _compare(where, position, _grad(x, where, position), 2 * single[position], atol, rtol,
-                 "with the op used twice in one graph, the gradient is", "twice the single-use one", hint)
-    # backward run again, on a second graph: .grad accumulates
-    try:
-        again = fn(*inputs, *args)
-    except NotImplementedError:
-        raise
-    except Exception as error:
-        raise _Failure(f"{where}: the op run a second time raised {type(error).__name__}: {error}") from None
-    _backward(again, name, values, args, "a second backward")
-    for position, x in enumerate(inputs):
-        _compare(where, position, _grad(x, where, position), 2 * single[position], atol, rtol,
-                 "after backward ran twice, .grad is", "twice one backward's", hint)
-
-
-def _weighted_sum(out):
+def _loss(out):
+    """``sum(out * W)``, W fixed weights of out's shape (0.5 for a Scalar)."""
+    if isinstance(out, Scalar):
+        return out * 0.5
     from autograd.ops.reduce import sum as tensor_sum
 
-    if not isinstance(out, Tensor):
-        raise TypeError(f"expected an ag.Tensor, got {type(out).__name__}")
     return tensor_sum(out * _weights(out.shape))
 
 
-def _grad(x, where, position):
+def _loss_value(out):
+    value = np.asarray(out.value, dtype=np.float64)
+    return float(np.sum(value * _weights(value.shape)))
+
+
+def _check_case(fn, reference, name, values, args, eps, atol, rtol, scalar=False):
+    where = _describe(name, values, args)
+    inputs = _leaves(values, scalar)
+    out = _output(_attempt("the op", where, lambda: fn(*inputs, *args)), where, scalar)
+    if reference is not None:
+        ref = reference(*_leaves(values, scalar), *args)
+        got, want = np.asarray(out.value, dtype=np.float64), np.asarray(ref.value, dtype=np.float64)
+        if got.shape != want.shape:
+            raise _Failure(f"{where}: expected the output shape {want.shape} (the reference's), got {got.shape}")
+        bad = ~np.isclose(got, want, atol=atol, rtol=rtol)
+        if bad.any():
+            index = tuple(int(n) for n in np.argwhere(bad)[0])
+            raise _Failure(f"{where}: output element {index} is {float(got[index]):.10g}, the reference "
+                           f"gives {float(want[index]):.10g}")
+    _attempt("its backward", where, lambda: _loss(out).backward())
+    single = []
+    for position, x in enumerate(inputs):
+        single.append(_grad(x, values[position], where, position).copy())
+        numeric = _numeric_grad(fn, values, args, position, eps, scalar, where)
+        _compare(where, position, single[-1], numeric, atol, rtol, "analytic gradient", "numeric (central differences)")
+    hint = " (does _backward add into input.grad with +=, not assign with =?)"
+    # the op used twice in one graph: each input's gradient must add up to twice the single one
+    twice = _leaves(values, scalar)
+    total = _attempt("the op used twice", where,
+                     lambda: _loss(_output(fn(*twice, *args), where, scalar)) + _loss(fn(*twice, *args)))
+    _attempt("backward of the op used twice", where, total.backward)
+    for position, x in enumerate(twice):
+        _compare(where, position, _grad(x, values[position], where, position), 2 * single[position], atol, rtol,
+                 "with the op used twice in one graph, the gradient is", "twice the single-use one", hint)
+    # backward run again, on a second graph: .grad accumulates
+    again = _attempt("the op run a second time", where, lambda: _output(fn(*inputs, *args), where, scalar))
+    _attempt("a second backward", where, lambda: _loss(again).backward())
+    for position, x in enumerate(inputs):
+        _compare(where, position, _grad(x, values[position], where, position), 2 * single[position], atol, rtol,
+                 "after backward ran twice, .grad is", "twice one backward's", hint)
+
+
+def _grad(x, value, where, position):
     grad = np.asarray(x.grad, dtype=np.float64)
-    if grad.shape != x.shape:
-        raise _Failure(f"{where}: input {position}'s gradient has shape {grad.shape}, expected its shape {x.shape}")
+    if grad.shape != value.shape:
+        raise _Failure(f"{where}: input {position}'s gradient has shape {grad.shape}, expected its shape {value.shape}")
     return grad
 
 
-def _numeric_grad(fn, values, args, position, eps):
+def _numeric_grad(fn, values, args, position, eps, scalar, where):
     grad = np.zeros_like(values[position])
     for flat in range(values[position].size):
         index = np.unravel_index(flat, values[position].shape)
@@ -242,8 +248,8 @@ def _numeric_grad(fn, values, args, position, eps):
         for step in (eps, -eps):
             moved = [v.copy() for v in values]
             moved[position][index] += step
-            out = fn(*[Tensor(v) for v in moved], *args)
-            sides.append(float(np.sum(out.value * _weights(out.shape))))
+            out = _attempt("the op", where, lambda moved=moved: fn(*_leaves(moved, scalar), *args))
+            sides.append(_loss_value(out))
         grad[index] = (sides[0] - sides[1]) / (2 * eps)
     return grad
 

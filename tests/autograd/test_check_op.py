@@ -84,6 +84,26 @@ def test_planted_bugs_fail_with_the_smallest_case(fn, reference, kind, fragments
     assert not missing, f"expected the message to name {missing}, got: {message}"
 
 
+def _scalar_sigmoid(u, assign=False):
+    import math
+
+    out = ag.Scalar(1.0 / (1.0 + math.exp(-u.value)), inputs=[u], op="sigmoid")
+
+    def backward():
+        if assign:
+            u.grad = out.grad * out.value * (1.0 - out.value)
+        else:
+            u.grad += out.grad * out.value * (1.0 - out.value)
+    out._backward = backward
+    return out
+
+
+def test_scalar_ops_are_checked_too():
+    assert ag.check_op(_scalar_sigmoid, ag.sigmoid, "scalar", max_examples=15) is None
+    with pytest.raises(AssertionError, match=r"used twice.*\+="):
+        ag.check_op(lambda u: _scalar_sigmoid(u, assign=True), ag.sigmoid, "scalar", name="sigmoid")
+
+
 def test_wrong_forward_names_the_element():
     with pytest.raises(AssertionError, match=r"output element \(\) is .* the reference gives"):
         ag.check_op(lambda x: ag.exp(x) + 1.0, ag.exp, name="shifted_exp")
