@@ -5,7 +5,8 @@ Every notebook's exercise cells carry current nbgrader cell metadata (``agrad ex
 is run), valid by nbgrader's own schema when nbgrader is installed. Then the round trip in a
 course directory in tmp: ``nbgrader generate_assignment --no-db`` takes all the notebooks, and
 ``nbgrader autograde`` (with a sqlite gradebook in tmp) gives notebook 01's solution full points
-and its released student version zero. The round trip takes about a minute (nbgrader starts a
+and its released student version zero (its hidden tests
+removed at release and run at grading). The round trip takes about a minute (nbgrader starts a
 kernel per submission); it runs wherever the test extra is installed, as in CI.
 """
 
@@ -100,6 +101,12 @@ def test_generate_assignment_takes_every_notebook(tmp_path):
     for name in NOTEBOOK_NAMES:
         text = (course / "release" / "lessons" / name).read_text(encoding="utf-8")
         assert "### BEGIN SOLUTION" not in text, f"{name}: expected nbgrader to remove every solution region"
+        assert "HIDDEN TESTS" not in text, f"{name}: expected nbgrader to remove every hidden test"
+
+
+def test_a_lesson_has_hidden_tests():
+    text = (NOTEBOOK_DIR / ROUND_TRIP).read_text(encoding="utf-8")
+    assert "### BEGIN HIDDEN TESTS" in text, f"expected {ROUND_TRIP} to show a hidden test in a check cell"
 
 
 def test_autograde_gives_the_solution_full_points_and_the_student_version_zero(tmp_path):
