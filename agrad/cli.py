@@ -10,7 +10,8 @@ import sys
 
 from autograd.version import __version__
 
-SUBCOMMAND_MODULES = ["agrad.train", "agrad.evaluate", "agrad.graph_command", "agrad.exercises", "agrad.demo"]
+SUBCOMMAND_MODULES = ["agrad.train", "agrad.evaluate", "agrad.graph_command", "agrad.exercises", "agrad.grade",
+                      "agrad.demo"]
 
 
 def build_parser():

@@ -13,6 +13,7 @@ Drawing (``ag.draw_graph``) needs the ``graphviz`` package, imported only when a
 
 from autograd import functional as functional
 from autograd.anomaly import AnomalyError, detect_anomaly
+from autograd.check_op import check_op
 from autograd.draw import draw_graph
 from autograd.engine import enable_grad, is_grad_enabled, no_grad
 from autograd.gradcheck import GradcheckError, gradcheck, gradgradcheck
@@ -74,6 +75,7 @@ __all__ = [
     "available_kernels",
     "avg_pool2d",
     "broadcast_to",
+    "check_op",
     "clip",
     "concatenate",
     "conv2d",

@@ -1,4 +1,4 @@
-"""Memory: the three things agrad does so that a training step does not wait on the allocator.
+"""Memory: what agrad does so that a training step does not wait on the allocator.
 
 A training step builds a graph of a few dozen multi-megabyte arrays and frees all of it at the
 end; the next step builds the same again. Fresh memory is expensive: the operating system maps
@@ -13,11 +13,12 @@ turn, each configuration in its own process).
    proxy instead, so a graph is freed the moment the last outside reference goes and its memory
    is reused at once. Nothing to turn off: it changes no result.
 
-2. **Scratch memory for the kernels' temporaries** (``workspace``, always on). Inside
-   ``with workspace() as scratch:`` a kernel takes arrays with ``scratch(shape, dtype)``; they
-   are valid until the block ends, then their blocks go back to a per-thread pool that the next
-   kernel call takes them from (cuDNN's workspace). The pool keeps at most ``SCRATCH_BYTES``;
-   ``release_scratch()`` empties it.
+2. **Scratch memory for the kernels' temporaries** (``workspace``). Inside
+   ``with workspace() as scratch:`` a kernel takes arrays with ``scratch(shape, dtype)``, valid
+   until the block ends. They are fresh arrays: a per-thread pool that handed the last call's
+   blocks to the next one (cuDNN's workspace) measured no faster than malloc with (3) in place
+   (``benchmarks/bench_memory.py``), so it was removed; the scope stays, as the one place where
+   a kernel's temporaries come from.
 
 3. **glibc keeps freed memory** (``keep_freed_memory()``, an explicit call, never made on
    import). Op outputs and gradients come from malloc, which by default hands a freed block of
@@ -32,7 +33,6 @@ import contextlib
 import ctypes
 import os
 import sys
-import threading
 import types
 import weakref
 
@@ -78,45 +78,13 @@ def _contents(cell):
 
 # -- 2. scratch memory, scoped ----------------------------------------------------------------
 
-# freed scratch blocks a thread keeps for the next kernel call
-SCRATCH_BYTES = 256 << 20
-_pool = threading.local()
-
 
 @contextlib.contextmanager
 def workspace():
     """``with workspace() as scratch:`` -- ``scratch(shape, dtype)`` is an uninitialised array
     valid until the block ends (never return one or keep it in a closure: copy what must
     survive)."""
-    free = _pool.__dict__.setdefault("free", [])
-    taken = []
-
-    def scratch(shape, dtype):
-        nbytes = int(np.prod(shape, dtype=np.int64)) * np.dtype(dtype).itemsize
-        fits = [index for index, block in enumerate(free) if block.nbytes >= nbytes]
-        if fits:
-            block = free.pop(min(fits, key=lambda index: free[index].nbytes))  # the smallest that fits
-        else:
-            block = np.empty(max(nbytes, 1), dtype=np.uint8)
-        taken.append(block)
-        return block[:nbytes].view(dtype).reshape(shape)
-
-    try:
-        yield scratch
-    finally:
-        free.extend(taken)
-        # keep the most recently used blocks within the bound
-        total = 0
-        for index in range(len(free) - 1, -1, -1):
-            total += free[index].nbytes
-            if total > SCRATCH_BYTES:
-                del free[: index + 1]
-                break
-
-
-def release_scratch():
-    """Free this thread's pooled scratch blocks (new ones are made when next needed)."""
-    _pool.__dict__.pop("free", None)
+    yield np.empty
 
 
 # -- 3. glibc's malloc keeps freed memory -------------------------------------------------------

@@ -1,4 +1,4 @@
-"""What each of ``autograd/memory.py``'s three tricks buys: every trick off in turn.
+"""What each of ``autograd/memory.py``'s tricks buys: every trick off in turn.
 
 Each configuration runs the workloads in a fresh process of its own (a trick changes the
 process: the heap, the pool, the garbage left behind), the configurations take turns
@@ -6,18 +6,19 @@ process: the heap, the pool, the garbage left behind), the configurations take t
 spread (min-max), the minor page faults per step (fresh memory the kernel had to map and zero)
 and the ratio to all tricks on.
 
-    all_on       as agrad train runs: weak closures, scratch pool, ag.keep_freed_memory()
+    all_on       as agrad train runs: weak closures, ag.keep_freed_memory()
     no_weakref   closures hold their output strongly: every graph is a reference cycle, freed
                  by the cyclic garbage collector when it gets round to it
-    no_scratch   every kernel temporary is a fresh np.empty
     no_malloc    ag.keep_freed_memory() not called (glibc's default thresholds)
+
+(A pool of scratch blocks reused from one kernel call to the next was measured here too, as
+"no_scratch" against it, and removed: it was no faster than fresh arrays.)
 
     python benchmarks/bench_memory.py --rounds 5
     OPENBLAS_CORETYPE=SkylakeX python benchmarks/bench_memory.py
 """
 
 import argparse
-import contextlib
 import json
 import os
 import resource
@@ -27,11 +28,9 @@ import sys
 import time
 from pathlib import Path
 
-import numpy as np
-
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-CONFIGS = ("all_on", "no_weakref", "no_scratch", "no_malloc")
+CONFIGS = ("all_on", "no_weakref", "no_malloc")
 WORKLOADS = ("LeNet-5 SGD step", "CIFAR-style step", "conv (64,16,32,32)->16 3x3 p1 forward+backward")
 
 
@@ -44,14 +43,6 @@ def switch_off(config):
         ag.keep_freed_memory()
     if config == "no_weakref":
         memory.bind_weakly = lambda fn, node: fn
-    elif config == "no_scratch":
-        @contextlib.contextmanager
-        def fresh_workspace():
-            yield lambda shape, dtype: np.empty(shape, dtype)
-
-        for module in list(sys.modules.values()):
-            if getattr(module, "workspace", None) is memory.workspace and module is not memory:
-                module.workspace = fresh_workspace
 
 
 def worker(config, seconds):
@@ -59,10 +50,6 @@ def worker(config, seconds):
     import threadpoolctl
     from workloads import build_agrad
 
-    import autograd.kernels
-    import autograd.kernels.fast.conv
-    import autograd.kernels.fast.conv_input
-    import autograd.kernels.fast.pool  # noqa: F401
 
     switch_off(config)
     result = {}

@@ -18,7 +18,7 @@ from autograd.engine import primal
 from autograd.ops import dual
 from autograd.tensor import Tensor, as_tensor
 
-TWICE_DIFFERENTIABLE = {"_unary"}  # the closure of _unary works on Tensor gradients; _unary_once's does not
+TWICE_DIFFERENTIABLE = {"_unary", "_erf"}  # their closures work on Tensor gradients too
 
 
 def _number(value, name, function):
@@ -38,12 +38,16 @@ def _unary(x, value, derivative, op):
     return output
 
 
-def _unary_once(x, value, derivative, op):
-    """``_unary`` for an f' written on arrays only (``derivative()``): differentiable once."""
-    output = Tensor(value.astype(x.dtype, copy=False), inputs=(x,), op=op)
+def _erf(x):
+    """erf elementwise, for gelu's derivative: scipy's on an array, a node on a Tensor (the
+    gradient of a gradient through exact gelu); d erf / dx = 2 / sqrt(pi) e^(-x^2)."""
+    if type(x) is not Tensor:
+        return special.erf(x)
+    output = Tensor(special.erf(x.value), inputs=(x,), op="erf")
 
     def _backward():
-        x.accumulate_grad((output.grad * derivative()).astype(x.dtype, copy=False))
+        u = primal(x)
+        x.accumulate_grad(output.grad * dual.exp(-(u * u)) * (2 / math.sqrt(math.pi)))
 
     output._backward = _backward
     return output
@@ -92,8 +96,12 @@ def gelu(input, approximate="none"):
     v = x.value
     if approximate == "none":
         cdf = 0.5 * (1 + special.erf(v * (1 / math.sqrt(2))))
-        return _unary_once(x, v * cdf, lambda: cdf + v * np.exp(-0.5 * v * v) * (1 / math.sqrt(2 * math.pi)),
-                           "gelu")
+
+        def exact_derivative(u):  # Phi(u) + u phi(u)
+            cdf_u = cdf if u is v else 0.5 * (1 + _erf(u * (1 / math.sqrt(2))))
+            return cdf_u + u * dual.exp(-0.5 * u * u) * (1 / math.sqrt(2 * math.pi))
+
+        return _unary(x, v * cdf, exact_derivative, "gelu")
     k = math.sqrt(2 / math.pi)
     inner = k * (v + 0.044715 * v * v * v)
     t = np.tanh(inner)

@@ -8,8 +8,7 @@ its images into n parts, each run by the ``fast`` kernel on a thread of a pool. 
 the GIL in its copies, ufuncs and GEMMs, so the parts run side by side, copies included.
 
 The arithmetic is the ``fast`` kernels' (tested equal: the weight gradient sums its parts in
-another order, so it agrees to rounding); only who runs it changes. Each pool thread keeps its
-own scratch memory (``autograd.memory``), so the scratch bound holds per thread.
+another order, so it agrees to rounding); only who runs it changes.
 ``benchmarks/bench_threads.py`` measures it against BLAS's own threads.
 """
 

@@ -179,17 +179,20 @@ def minimum(a, b):
 
 
 def _select(op, a, b, select, wins):
-    """select(a, b) elementwise; the gradient goes to the side that ``wins``, half to each at a tie."""
+    """select(a, b) elementwise; the gradient goes to the side that ``wins``, half to each at a tie
+    (and to both where a NaN makes every comparison false, as PyTorch)."""
     a, b = _operands(a, b, op)
     output = Tensor(_apply(op, select, a, b), inputs=(a, b), op=op)
 
     def _backward():
+        # PyTorch's rule: a side gets g unless the other side wins, half of it at a tie; so an
+        # operand that is NaN (no comparison holds) passes the gradient to both sides
         g = output.grad
-        tie_share = dual.where(a.value == b.value, g * 0.5, 0)
+        shared = dual.where(a.value == b.value, g * 0.5, g)
         if a.requires_grad:
-            a.accumulate_grad(unbroadcast(dual.where(wins(a.value, b.value), g, tie_share), a.shape))
+            a.accumulate_grad(unbroadcast(dual.where(wins(b.value, a.value), 0, shared), a.shape))
         if b.requires_grad:
-            b.accumulate_grad(unbroadcast(dual.where(wins(b.value, a.value), g, tie_share), b.shape))
+            b.accumulate_grad(unbroadcast(dual.where(wins(a.value, b.value), 0, shared), b.shape))
 
     output._backward = _backward
     return output
@@ -322,7 +325,7 @@ def relu(x):
     output = Tensor(np.maximum(x.value, 0), inputs=(x,), op="relu")
 
     def _backward():
-        x.accumulate_grad(output.grad * (x.value > 0))
+        x.accumulate_grad(output.grad * ~(x.value <= 0))  # not "> 0": a NaN passes its gradient, as PyTorch
 
     output._backward = _backward
     return output

@@ -38,6 +38,10 @@ def _cases(tmp):
     bare = tmp / "bare.npz"
     nn.save({"w": np.ones(2)}, bare)
     train = ["train", "--no-progress", "--epochs", "1"]
+    bad_source = tmp / "bad_source"
+    bad_source.mkdir(exist_ok=True)
+    (bad_source / "lesson.ipynb").write_text("{not json")
+    grade = ["grade", str(tmp / "sub.ipynb"), "--out", str(tmp / "g.csv")]
     return {
         "out is a file": ([*train, "--out", str(a_file)], [str(a_file), "--out", "is a file"]),
         "out under a file": ([*train, "--out", str(a_file / "run")], ["--out", "is a file"]),
@@ -70,6 +74,12 @@ def _cases(tmp):
         "graph missing folder": (["graph", "-o", str(tmp / "none" / "g.svg")], ["g.svg"]),
         "exercises missing folder": (["exercises", "--student", str(tmp / "none"), "--out", str(tmp / "s")],
                                      ["none"]),
+        "exercises metadata missing folder": (["exercises", "--nbgrader-metadata", str(tmp / "none")], ["none"]),
+        "grade missing source": ([*grade, "--source", str(tmp / "none")], ["--source", "none"]),
+        "grade corrupt source": ([*grade, "--source", str(bad_source)], ["lesson.ipynb", "not a notebook"]),
+        "grade source a file": ([*grade, "--source", str(a_file)], ["--source", "a_file"]),
+        "grade timeout 0": ([*grade, "--source", str(bad_source), "--timeout", "0"], ["--timeout", "0"]),
+        "grade out a folder": (["grade", "x", "--source", str(bad_source), "--out", str(tmp)], ["--out"]),
     }
 
 

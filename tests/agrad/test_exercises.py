@@ -75,3 +75,13 @@ def test_refuses_to_overwrite_the_solutions(tmp_path, capsys):
 def test_missing_directory_is_a_clear_message(tmp_path, capsys):
     assert main(["exercises", "--student", str(tmp_path / "nope"), "--out", str(tmp_path / "o")]) == 2
     assert "no notebook directory" in capsys.readouterr().out
+
+
+def test_hidden_tests_are_removed_from_the_student_version_only():
+    check = "assert f(1) == 1\n### BEGIN HIDDEN TESTS\nassert f(2) == 2\n### END HIDDEN TESTS\nassert f(3) == 3\n"
+    student = exercises.student_notebook(_notebook(_code(check, tags=["check"])))
+    assert student["cells"][0]["source"] == "assert f(1) == 1\nassert f(3) == 3\n", (
+        "expected the hidden region removed, markers included, and the rest of the check kept"
+    )
+    with pytest.raises(exercises.ExerciseFormatError, match="HIDDEN TESTS"):
+        exercises.student_notebook(_notebook(_code("### BEGIN HIDDEN TESTS\nassert True\n")))

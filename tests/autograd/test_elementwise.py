@@ -155,3 +155,18 @@ def test_zero_d_numpy_operands_keep_float32():
     for other in (np.float64(2.0), np.array(2.0), 2.0, 2):
         assert (x * other).dtype == np.float32, f"expected float32 * {type(other).__name__} to stay float32"
     assert (x * np.ones(2)).dtype == np.float64, "expected a float64 array operand to promote, as NumPy"
+
+
+@pytest.mark.parametrize("op", ["maximum", "minimum", "relu"])
+def test_a_nan_operand_passes_its_gradient_as_torch(op):
+    torch = pytest.importorskip("torch")
+    a = np.array([np.nan, 1.0, -1.0, 2.0, np.nan, 0.0])
+    b = np.array([0.0, 1.0, 0.0, np.nan, np.nan, 0.0])
+    arrays = (a,) if op == "relu" else (a, b)
+    ours = [ag.Tensor(array.copy()) for array in arrays]
+    getattr(ag, op)(*ours).sum().backward()
+    theirs = [torch.tensor(array, requires_grad=True) for array in arrays]
+    getattr(torch, op)(*theirs).sum().backward()
+    for name, mine, reference in zip("ab", ours, theirs):
+        np.testing.assert_array_equal(mine.grad, reference.grad.numpy(),
+                                      err_msg=f"expected {op}'s gradient of {name} to pass NaN as torch does")

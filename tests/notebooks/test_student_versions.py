@@ -128,6 +128,10 @@ def test_student_version_has_no_solutions_and_no_outputs(name, student_dir):
     for index, (before, after) in enumerate(zip(solution["cells"], student["cells"])):
         text = source_of(after)
         assert not MARKER_LINE.search(text), f"{name}, cell {index}: a solution marker line survives:\n{text}"
+        assert "HIDDEN TESTS" not in text, f"{name}, cell {index}: expected hidden tests removed:\n{text}"
+        assert after.get("metadata", {}).get("nbgrader") == before.get("metadata", {}).get("nbgrader"), (
+            f"{name}, cell {index}: expected the nbgrader metadata (grade_id) kept in the student version"
+        )
         if after.get("cell_type") == "code":
             assert after.get("outputs") == [], f"{name}, cell {index}: expected cleared outputs in the student version"
             assert after.get("execution_count") is None, f"{name}, cell {index}: expected no execution count"

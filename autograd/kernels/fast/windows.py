@@ -88,7 +88,7 @@ def windows(x_pad, g):
     (k_h, k_w), (st_h, st_w), (d_h, d_w) = g.kernel, g.stride, g.dilation
     shape = (g.N, g.C, k_h, k_w, g.H_out, g.row)
     strides = (s_n, s_c, d_h * s_h, d_w * s_w, st_h * s_h, st_w * s_w)
-    if g.full_width:  # rows run past W_pad: make sure the last one still ends inside the buffer
+    if g.full_width and x_pad.size:  # rows run past W_pad: the last one must still end inside the buffer
         last = sum((n - 1) * s for n, s in zip(shape, strides))
         if not x_pad.flags.c_contiguous or last + x_pad.itemsize > x_pad.nbytes:
             raise ValueError("windows: a full-width view needs the C-contiguous padded buffer of pad()")
