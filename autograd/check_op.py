@@ -17,6 +17,9 @@ shapes that triggered it; NotImplementedError (a student version's placeholder) 
 The draws are the same on every run (derandomized) and nothing is written to disk.
 """
 
+import os
+from pathlib import Path
+
 import numpy as np
 
 from autograd.scalar import Scalar
@@ -30,7 +33,7 @@ class _Failure(Exception):
 
 
 def check_op(student_fn, reference=None, kind="unary", *, low=-2.0, high=2.0, max_examples=30, name=None,
-             eps=1e-6, atol=1e-5, rtol=1e-4):
+             eps=1e-6, atol=1e-5, rtol=1e-4, own_backward=True):
     """Check ``student_fn`` on drawn inputs; returns None, or raises AssertionError with the
     smallest failing case.
 
@@ -50,7 +53,10 @@ def check_op(student_fn, reference=None, kind="unary", *, low=-2.0, high=2.0, ma
     low, high (default -2.0, 2.0): the range of the values.
     max_examples (default 30): the number of draws. name (default: ``student_fn.__name__``): the
     op's name in messages. eps (default 1e-6): the central-difference step. atol, rtol (default
-    1e-5, 1e-4): ``|a - b| <= atol + rtol * |b|`` for values and gradients.
+    1e-5, 1e-4): ``|a - b| <= atol + rtol * |b|`` for values and gradients. own_backward
+    (default True): the result's node must have a backward written outside agrad, so an exercise
+    about writing an op is not passed by returning the library's (``return ag.exp(x)``); False
+    for a function composed of library ops on purpose.
     """
     if not callable(student_fn):
         raise TypeError(f"check_op: student_fn must be a function, got {type(student_fn).__name__}")
@@ -66,7 +72,7 @@ def check_op(student_fn, reference=None, kind="unary", *, low=-2.0, high=2.0, ma
     from hypothesis import strategies as st
 
     name = name or getattr(student_fn, "__name__", "op")
-    _preflight(student_fn, kind)  # a student version's NotImplementedError stops here, unwrapped
+    _preflight(student_fn, kind, name, own_backward)  # a student version's NotImplementedError stops here
     case = st.data()
 
     @settings(max_examples=max_examples, deadline=None, database=None, derandomize=True,
@@ -83,10 +89,11 @@ def check_op(student_fn, reference=None, kind="unary", *, low=-2.0, high=2.0, ma
         raise AssertionError(str(failure)) from None
 
 
-def _preflight(fn, kind):
+def _preflight(fn, kind, name, own_backward):
     values = [np.linspace(0.1, 0.6, 6).reshape(2, 3)] + ([np.ones(3)] if kind == "binary" else [])
     extra = {"unary": [], "binary": [], "reduce": [0, False], "reshape": [(3, 2)], "index": [np.array([1, 1, 0])],
              "scalar": []}
+    out = None
     try:
         out = fn(*([Scalar(0.3)] if kind == "scalar" else [Tensor(v) for v in values]), *extra[kind])
         if isinstance(out, (Tensor, Scalar)):
@@ -95,6 +102,22 @@ def _preflight(fn, kind):
         raise
     except Exception:  # the drawn cases report it, with the shapes
         pass
+    if own_backward and isinstance(out, (Tensor, Scalar)) and _written_by_the_library(out._backward):
+        raise AssertionError(
+            f"check_op({name}): the result is the output of agrad's own {out.op or 'op'!r}, whose backward the "
+            f"library wrote: build the output yourself (ag.{type(out).__name__}(value, inputs=..., op=...)) and "
+            f"write its _backward, as the exercise asks")
+
+
+# where agrad's own closures are written: autograd/ (this folder) and nn/ beside it
+_LIBRARY = tuple(str(folder) + os.sep for folder in (Path(__file__).resolve().parent,
+                                                      Path(__file__).resolve().parent.parent / "nn"))
+
+
+def _written_by_the_library(closure):
+    """Whether a node's backward closure comes from agrad's own source (the op was delegated)."""
+    code = getattr(closure, "__code__", None)
+    return code is not None and str(Path(code.co_filename).resolve()).startswith(_LIBRARY)
 
 
 def _draw(draw, st, kind, low, high):

@@ -65,7 +65,8 @@ def getitem_without_add_at(x, index):
     (ag.reshape, ag.reshape, "reshape"), (ag.getitem, ag.getitem, "index"), (ag.add, None, "binary"),
 ])
 def test_correct_ops_pass_quietly(fn, reference, kind):
-    assert ag.check_op(fn, reference, kind, max_examples=15) is None
+    library = fn.__module__.startswith("autograd")  # the library's own ops: not a student's, on purpose
+    assert ag.check_op(fn, reference, kind, max_examples=15, own_backward=not library) is None
 
 
 @pytest.mark.parametrize(("fn", "reference", "kind", "fragments"), [
@@ -106,7 +107,7 @@ def test_scalar_ops_are_checked_too():
 
 def test_wrong_forward_names_the_element():
     with pytest.raises(AssertionError, match=r"output element \(\) is .* the reference gives"):
-        ag.check_op(lambda x: ag.exp(x) + 1.0, ag.exp, name="shifted_exp")
+        ag.check_op(lambda x: ag.exp(x) + 1.0, ag.exp, name="shifted_exp", own_backward=False)
 
 
 def test_a_student_versions_placeholder_passes_through():
@@ -131,3 +132,15 @@ def test_not_a_tensor_is_reported():
 def test_bad_arguments_are_clear_errors(kwargs, error, fragment):
     with pytest.raises(error, match=fragment):
         ag.check_op(**kwargs)
+
+
+@pytest.mark.parametrize("delegate, kind, reference", [
+    (lambda x: ag.exp(x), "unary", ag.exp),
+    (lambda x, y: x * y, "binary", ag.mul),
+    (lambda x, index: x[index], "index", ag.getitem),
+    (lambda u: u.sigmoid(), "scalar", ag.sigmoid),
+])
+def test_returning_the_library_s_op_is_refused(delegate, kind, reference):
+    with pytest.raises(AssertionError, match=r"the result is the output of agrad's own .* write its _backward"):
+        ag.check_op(delegate, reference, kind=kind, name="delegate")
+    ag.check_op(delegate, reference, kind=kind, own_backward=False, max_examples=3)  # composed on purpose: fine
