@@ -86,3 +86,25 @@ def test_the_check_fails_when_the_gradient_is_assigned(answer, check, capsys):
         _run(_assigning(answer), check)
     assert not isinstance(caught.value, NotImplementedError)
     assert str(caught.value), "expected the failing check to say what went wrong"
+
+
+# issue 18: an op-writing exercise is not passed by handing the work to the library's own op
+DELEGATIONS = {
+    "exp": "def exp(input):\n    return ag.exp(input)\n",
+    "getitem": "def getitem(input, index):\n    return input[index]\n",
+    "unbroadcast": "def unbroadcast(grad, shape):\n    return ag.unbroadcast(grad, shape)\n",
+}
+
+
+def _check_of(grade_id):
+    notebook = json.loads((NOTEBOOK_DIR / "02_tensors_broadcasting.ipynb").read_text(encoding="utf-8"))
+    cells = notebook["cells"]
+    index = grade_cells(notebook)[f"{grade_id}_check"][0]
+    return "".join(_imports(cells[j]) for j in range(index)), _source(cells[index])
+
+
+@pytest.mark.parametrize("grade_id", sorted(DELEGATIONS))
+def test_the_check_fails_when_the_answer_delegates(grade_id, capsys):
+    setup, check = _check_of(grade_id)
+    with pytest.raises(AssertionError, match="expected your own unbroadcast|the output of agrad's own"):
+        _run(setup + DELEGATIONS[grade_id], check)
