@@ -42,14 +42,7 @@ def gradcheck(fn, *inputs, eps=1e-6, atol=1e-5, rtol=1e-3):
         for flat in range(size):
             numeric = _central_difference(fn, copies, x, flat, eps)
             expected = analytic[i].reshape(-1)[flat]
-            if not abs(expected - numeric) <= atol + rtol * abs(numeric):
-                where = np.unravel_index(flat, x.shape) if isinstance(x, Tensor) else ()
-                name = f"input {i}" + (f" ({x.label!r})" if x.label else "")
-                raise GradcheckError(
-                    f"gradcheck: {name}, element {tuple(int(n) for n in where)}: analytic "
-                    f"gradient {expected:.10g} but numeric {numeric:.10g} "
-                    f"(difference {abs(expected - numeric):.3g}, atol={atol}, rtol={rtol})"
-                )
+            _compare("gradcheck", "gradient", i, x, flat, expected, numeric, atol, rtol)
     return True
 
 
@@ -158,15 +151,20 @@ def gradgradcheck(fn, *inputs, eps=1e-6, atol=1e-5, rtol=1e-3, seed=0):
         for flat in range(size):
             numeric = _central_difference_of(evaluate, x, flat, eps)
             expected = expected_all.reshape(-1)[flat]
-            if not abs(expected - numeric) <= atol + rtol * abs(numeric):
-                where = np.unravel_index(flat, x.shape) if isinstance(x, Tensor) else ()
-                name = f"input {i}" + (f" ({x.label!r})" if x.label else "")
-                raise GradcheckError(
-                    f"gradgradcheck: {name}, element {tuple(int(n) for n in where)}: analytic second "
-                    f"derivative {expected:.10g} but numeric {numeric:.10g} "
-                    f"(difference {abs(expected - numeric):.3g}, atol={atol}, rtol={rtol})"
-                )
+            _compare("gradgradcheck", "second derivative", i, x, flat, expected, numeric, atol, rtol)
     return True
+
+
+def _compare(check, what, i, x, flat, expected, numeric, atol, rtol):
+    """Raise GradcheckError naming input ``i`` and the element unless expected ~ numeric."""
+    if abs(expected - numeric) <= atol + rtol * abs(numeric):
+        return
+    where = np.unravel_index(flat, x.shape) if isinstance(x, Tensor) else ()
+    name = f"input {i}" + (f" ({x.label!r})" if x.label else "")
+    raise GradcheckError(
+        f"{check}: {name}, element {tuple(int(n) for n in where)}: analytic {what} {expected:.10g} but "
+        f"numeric {numeric:.10g} (difference {abs(expected - numeric):.3g}, atol={atol}, rtol={rtol})"
+    )
 
 
 def _central_difference_of(evaluate, x, flat, eps):

@@ -131,13 +131,7 @@ class Tensor:
             if engine._create_graph:
                 return self._accumulate_node(g)
             g = g.value  # a backward written with ops, in a first-order pass
-        if g.shape != self.value.shape:
-            raise RuntimeError(
-                f"backward of {self.op or 'leaf'} {self.label!r}: gradient shape {g.shape} "
-                f"does not match the tensor's shape {self.value.shape}"
-            )
-        if g.dtype != self.value.dtype:
-            g = g.astype(self.value.dtype)
+        g = self._fitting(g)
         if self._grad is None:
             self._grad = g
             self._grad_owned = False
@@ -147,15 +141,18 @@ class Tensor:
             self._grad = self._grad + g
             self._grad_owned = True
 
-    def _accumulate_node(self, g):
-        """accumulate_grad of a Tensor gradient in a graph-creating pass: the sum is recorded."""
+    def _fitting(self, g):
+        """g (an array or a Tensor) checked to have this tensor's shape, cast to its dtype."""
         if g.shape != self.value.shape:
             raise RuntimeError(
                 f"backward of {self.op or 'leaf'} {self.label!r}: gradient shape {g.shape} "
                 f"does not match the tensor's shape {self.value.shape}"
             )
-        if g.dtype != self.value.dtype:
-            g = g.astype(self.value.dtype)
+        return g if g.dtype == self.value.dtype else g.astype(self.value.dtype)
+
+    def _accumulate_node(self, g):
+        """accumulate_grad of a Tensor gradient in a graph-creating pass: the sum is recorded."""
+        g = self._fitting(g)
         self._grad = g if self._grad is None else elementwise.add(self._grad, g)
         self._grad_owned = False
 

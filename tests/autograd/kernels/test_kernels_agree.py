@@ -28,6 +28,16 @@ def conv_cases(draw):
     return geom, c_out, groups
 
 
+def _conv_arrays(case, with_bias):
+    """x, w, b (or None) and dy of a drawn convolution case."""
+    geom, c_out, groups = case
+    x = rng(0).standard_normal(geom.shape)
+    w = rng(1).standard_normal((c_out, geom.C // groups, *geom.kernel))
+    b = rng(2).standard_normal(c_out) if with_bias else None
+    dy = rng(3).standard_normal((geom.N, c_out, geom.H_out, geom.W_out))
+    return x, w, b, dy
+
+
 def _agree(name, got, expected):
     np.testing.assert_allclose(got, expected, rtol=1e-11, atol=1e-12,
                                err_msg=f"expected fast.{name} to equal reference.{name}")
@@ -37,11 +47,8 @@ def _agree(name, got, expected):
 
 @given(conv_cases(), st.booleans())
 def test_conv_kernels_agree(case, with_bias):
-    geom, c_out, groups = case
-    x = rng(0).standard_normal(geom.shape)
-    w = rng(1).standard_normal((c_out, geom.C // groups, *geom.kernel))
-    b = rng(2).standard_normal(c_out) if with_bias else None
-    dy = rng(3).standard_normal((geom.N, c_out, geom.H_out, geom.W_out))
+    geom, _, groups = case
+    x, w, b, dy = _conv_arrays(case, with_bias)
     _agree("conv2d", fast.conv2d(x, w, b, geom, groups), reference.conv2d(x, w, b, geom, groups))
     _agree("conv2d_input_grad", fast.conv2d_input_grad(dy, w, geom, groups),
            reference.conv2d_input_grad(dy, w, geom, groups))
@@ -101,11 +108,8 @@ def two_threads(monkeypatch):
 @given(conv_cases(), st.booleans())
 @pytest.mark.usefixtures("two_threads")
 def test_threaded_kernels_agree_with_fast(case, with_bias):
-    geom, c_out, groups = case
-    x = rng(0).standard_normal(geom.shape)
-    w = rng(1).standard_normal((c_out, geom.C // groups, *geom.kernel))
-    b = rng(2).standard_normal(c_out) if with_bias else None
-    dy = rng(3).standard_normal((geom.N, c_out, geom.H_out, geom.W_out))
+    geom, _, groups = case
+    x, w, b, dy = _conv_arrays(case, with_bias)
     assert threaded.threads() == 2, "expected the batch split over two threads"
     _agree("conv2d", threaded.conv2d(x, w, b, geom, groups), fast.conv2d(x, w, b, geom, groups))
     _agree("conv2d_input_grad", threaded.conv2d_input_grad(dy, w, geom, groups),
