@@ -17,6 +17,11 @@ from autograd.engine import primal
 TWICE_DIFFERENTIABLE = True
 
 
+def _nan_or(pick, a, b):
+    """pick(a, b) (Python's max or min), NaN if either is NaN: Python's own answer depends on the order."""
+    return math.nan if math.isnan(a) or math.isnan(b) else pick(a, b)
+
+
 def _no_backward():
     return None
 
@@ -238,11 +243,12 @@ class Scalar:
         return out
 
     def relu(self):
-        """max(self, 0), a new Scalar; the gradient at 0 is 0 (as PyTorch)."""
-        out = Scalar(self.value if self.value > 0.0 else 0.0, "relu", inputs=(self,))
+        """max(self, 0), a new Scalar; the gradient at 0 is 0, and a NaN passes through with its
+        gradient (as PyTorch)."""
+        out = Scalar(0.0 if self.value <= 0.0 else self.value, "relu", inputs=(self,))
 
         def _backward():
-            if self.value > 0.0:
+            if not self.value <= 0.0:
                 self._grad += out._grad
 
         out._backward = _backward
@@ -274,13 +280,13 @@ class Scalar:
     def maximum(self, other):
         """max(self, other); at a tie each side gets half the gradient (as torch.maximum)."""
         other = _as_scalar(other)
-        out = Scalar(max(self.value, other.value), "maximum", inputs=(self, other))
+        out = Scalar(_nan_or(max, self.value, other.value), "maximum", inputs=(self, other))
 
-        def _backward():
+        def _backward():  # a side gets the gradient unless the other wins (so both, beside a NaN)
             share = 0.5 if self.value == other.value else 1.0
-            if self.value >= other.value:
+            if not other.value > self.value:
                 self._grad += share * out._grad
-            if other.value >= self.value:
+            if not self.value > other.value:
                 other._grad += share * out._grad
 
         out._backward = _backward
@@ -289,13 +295,13 @@ class Scalar:
     def minimum(self, other):
         """min(self, other); at a tie each side gets half the gradient (as torch.minimum)."""
         other = _as_scalar(other)
-        out = Scalar(min(self.value, other.value), "minimum", inputs=(self, other))
+        out = Scalar(_nan_or(min, self.value, other.value), "minimum", inputs=(self, other))
 
-        def _backward():
+        def _backward():  # a side gets the gradient unless the other wins (so both, beside a NaN)
             share = 0.5 if self.value == other.value else 1.0
-            if self.value <= other.value:
+            if not other.value < self.value:
                 self._grad += share * out._grad
-            if other.value <= self.value:
+            if not self.value < other.value:
                 other._grad += share * out._grad
 
         out._backward = _backward

@@ -178,3 +178,17 @@ def test_optimizer_style_grad_reset():
     w.grad = 0.0
     (w * 5).backward()
     assert w.grad == 5.0
+
+
+@pytest.mark.parametrize("op", ["maximum", "minimum", "relu"])
+@pytest.mark.parametrize("a, b", [(math.nan, 0.0), (1.0, math.nan), (math.nan, math.nan), (2.0, 2.0), (-1.0, 3.0)])
+def test_scalar_ops_treat_nan_and_ties_as_the_tensor_ops(op, a, b):
+    """One engine: a Scalar op gives the value and the gradients its Tensor op gives (PyTorch's rules)."""
+    sa, sb, ta, tb = ag.Scalar(a), ag.Scalar(b), ag.Tensor(np.array(a)), ag.Tensor(np.array(b))
+    out, expected = (sa.relu(), ag.relu(ta)) if op == "relu" else (getattr(sa, op)(sb), getattr(ag, op)(ta, tb))
+    out.backward()
+    expected.backward()
+    np.testing.assert_array_equal(out.value, expected.value, err_msg=f"expected Scalar.{op}'s value as the Tensor op's")
+    np.testing.assert_array_equal(sa.grad, ta.grad, err_msg=f"expected Scalar.{op}'s gradient of a as the Tensor op's")
+    if op != "relu":
+        np.testing.assert_array_equal(sb.grad, tb.grad, err_msg="expected the gradient of b as the Tensor op's")
