@@ -23,24 +23,28 @@ from typing import NamedTuple
 
 from agrad.files import write_notebook_atomically
 
+
+def _region(begin, end, keep_indent=False):
+    """A whole ``begin`` ... ``end`` region (markers only at the start of a line, as in nbgrader)."""
+    indent = r"^(?P<indent>[ \t]*)" if keep_indent else r"^[ \t]*"
+    return re.compile(indent + re.escape(begin) + r"[^\n]*\n.*?^[ \t]*" + re.escape(end) + r"[^\n]*(\n|$)",
+                      re.MULTILINE | re.DOTALL)
+
+
+def _marker_line(begin, end):
+    """Either marker at the start of a line (so prose may mention one mid-line)."""
+    return re.compile(r"^[ \t]*(" + re.escape(begin) + "|" + re.escape(end) + ")", re.MULTILINE)
+
+
 BEGIN = "### BEGIN SOLUTION"
 END = "### END SOLUTION"
-_REGION = re.compile(
-    r"^(?P<indent>[ \t]*)" + re.escape(BEGIN) + r"[^\n]*\n.*?^[ \t]*" + re.escape(END) + r"[^\n]*(\n|$)",
-    re.MULTILINE | re.DOTALL,
-)
-
-
-# a marker counts only at the start of a line (as in nbgrader), so prose may mention it
-_MARKER_LINE = re.compile(r"^[ \t]*(" + re.escape(BEGIN) + "|" + re.escape(END) + ")", re.MULTILINE)
+_REGION = _region(BEGIN, END, keep_indent=True)
+_MARKER_LINE = _marker_line(BEGIN, END)
 
 BEGIN_HIDDEN = "### BEGIN HIDDEN TESTS"
 END_HIDDEN = "### END HIDDEN TESTS"
-_HIDDEN = re.compile(
-    r"^[ \t]*" + re.escape(BEGIN_HIDDEN) + r"[^\n]*\n.*?^[ \t]*" + re.escape(END_HIDDEN) + r"[^\n]*(\n|$)",
-    re.MULTILINE | re.DOTALL,
-)
-_HIDDEN_LINE = re.compile(r"^[ \t]*(" + re.escape(BEGIN_HIDDEN) + "|" + re.escape(END_HIDDEN) + ")", re.MULTILINE)
+_HIDDEN = _region(BEGIN_HIDDEN, END_HIDDEN)
+_HIDDEN_LINE = _marker_line(BEGIN_HIDDEN, END_HIDDEN)
 
 
 class ExerciseFormatError(ValueError):

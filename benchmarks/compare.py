@@ -40,7 +40,8 @@ def worker(side, names, seconds):
             ag.use_kernels("reference")
         elif side == "threaded":
             import autograd as ag
-            ag.use_threads(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 2)
+            from agrad.train import thread_count
+            ag.use_threads(thread_count("auto"))  # as agrad train's default
     results = {}
     for name in names:
         try:

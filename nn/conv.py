@@ -15,7 +15,7 @@ from autograd.ops import shape
 from autograd.ops.conv_args import pair
 from autograd.tensor import Tensor, constant
 from nn import functional as F
-from nn import init
+from nn import init, pool_functions
 from nn.linear import check_size
 from nn.module import Module, cast_input
 from nn.parameter import Parameter
@@ -116,8 +116,7 @@ def _check_pool_sizes(layer, kernel_size, stride, padding, dilation=1, **flags):
     pair(padding, "padding", layer, 0)
     pair(dilation, "dilation", layer, 1)
     for name, value in flags.items():
-        if not isinstance(value, (bool, np.bool_)):
-            raise TypeError(f"{layer}: {name} must be True or False, got {value!r}")
+        pool_functions.flag(value, name, layer)
 
 
 class MaxPool2d(Module):
@@ -170,9 +169,7 @@ class AvgPool2d(Module):
         super().__init__()
         _check_pool_sizes("AvgPool2d", kernel_size, stride, padding, ceil_mode=ceil_mode,
                           count_include_pad=count_include_pad)
-        if divisor_override is not None and (isinstance(divisor_override, bool) or not isinstance(
-                divisor_override, numbers.Integral) or divisor_override == 0):
-            raise ValueError(f"AvgPool2d: divisor_override must be a nonzero int or None, got {divisor_override!r}")
+        pool_functions.check_divisor(divisor_override, "AvgPool2d")
         self.kernel_size = kernel_size
         self.stride = kernel_size if stride is None else stride
         self.padding = padding

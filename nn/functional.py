@@ -26,7 +26,7 @@ from nn.loss_functions import (
     mse_loss,
     nll_loss,
 )
-from nn.normalization_functions import group_norm, layer_norm
+from nn.normalization_functions import _normalize, _normalized_grad, group_norm, layer_norm
 from nn.pool_functions import avg_pool2d, max_pool2d, max_unpool2d
 from nn.resampling_functions import _unbatched, adaptive_avg_pool2d, adaptive_max_pool2d, interpolate
 
@@ -295,18 +295,15 @@ def _batch_norm_backward_with_ops(g, x, weight, bias, training, axes, stat_shape
     formula on arrays, fused in place (the closure above)."""
     values = primal(x)
     if training:
-        centered = values - values.mean(axis=axes, keepdims=True)
-        inv = ((centered * centered).mean(axis=axes, keepdims=True) + eps) ** -0.5
+        xhat, inv = _normalize(values, axes, eps)
     else:
-        centered, inv = values - np.reshape(mean, stat_shape).astype(x.dtype), inv_std
-    xhat = centered * inv
+        inv = inv_std
+        xhat = (values - np.reshape(mean, stat_shape).astype(x.dtype)) * inv
     if weight is not None and weight.requires_grad:
         weight.accumulate_grad((g * xhat).sum(axis=axes))
     if bias is not None and bias.requires_grad:
         bias.accumulate_grad(g.sum(axis=axes))
     if x.requires_grad:
-        a = inv if weight is None else inv * primal(weight).reshape(stat_shape)
-        dx = g * a
-        if training:
-            dx = dx - a * g.mean(axis=axes, keepdims=True) - a * xhat * (g * xhat).mean(axis=axes, keepdims=True)
-        x.accumulate_grad(dx)
+        d_xhat = g if weight is None else g * primal(weight).reshape(stat_shape)
+        # training: the statistics depend on x too (group_norm's formula); eval: a fixed affine map
+        x.accumulate_grad(_normalized_grad(d_xhat, xhat, inv, axes) if training else d_xhat * inv)

@@ -11,6 +11,7 @@ decide. ``max_unpool2d`` is the one new op: it puts each value back where
 
 import numpy as np
 
+from autograd.geometry import is_int
 from autograd.ops import pool as _pool
 from autograd.ops.conv_args import pair
 from autograd.ops.fold import unfold
@@ -46,7 +47,13 @@ def _settings(x, kernel_size, stride, padding, dilation, op):
     return kernel, stride, padding, dilation
 
 
-def _flag(value, name, op):
+def check_divisor(divisor_override, op):
+    """avg_pool2d's divisor_override: None or a nonzero int."""
+    if divisor_override is not None and (not is_int(divisor_override) or divisor_override == 0):
+        raise ValueError(f"{op}: divisor_override must be a nonzero int or None, got {divisor_override!r}")
+
+
+def flag(value, name, op):
     if not isinstance(value, (bool, np.bool_)):
         raise TypeError(f"{op}: {name} must be True or False, got {value!r}")
     return bool(value)
@@ -79,7 +86,7 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     maximum's flat index row * W + column in its input plane, for ``max_unpool2d``).
     """
     op = "max_pool2d"
-    ceil_mode, return_indices = _flag(ceil_mode, "ceil_mode", op), _flag(return_indices, "return_indices", op)
+    ceil_mode, return_indices = flag(ceil_mode, "ceil_mode", op), flag(return_indices, "return_indices", op)
     unbatched = _unbatched(max_pool2d, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
     if unbatched is not None:
         return unbatched
@@ -115,8 +122,7 @@ def _first_argmax(values, real):
     """The tap each window's max comes from, by PyTorch's CPU rules (as the fast kernels'): the
     first largest real element (padding never wins, so an all -inf window picks its first real
     element), and in a window holding NaN its last NaN. values: (N, C, kH kW, L) -> (N, C, L)."""
-    best = np.argmax(np.where(real, values, values.dtype.type(-np.inf) if values.dtype.kind == "f"
-                              else np.iinfo(values.dtype).min), axis=2)
+    best = np.argmax(values, axis=2)  # padding holds the dtype's lowest value: it wins only a tie
     first_real = np.argmax(real, axis=0)  # (L,): every window holds a real element (PyTorch's padding rule)
     best = np.where(real[best, np.arange(real.shape[1])], best, first_real)
     if values.dtype.kind == "f":
@@ -137,11 +143,9 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
     instead).
     """
     op = "avg_pool2d"
-    ceil_mode = _flag(ceil_mode, "ceil_mode", op)
-    count_include_pad = _flag(count_include_pad, "count_include_pad", op)
-    if divisor_override is not None and (isinstance(divisor_override, bool) or not isinstance(
-            divisor_override, (int, np.integer)) or divisor_override == 0):
-        raise ValueError(f"{op}: divisor_override must be a nonzero int or None, got {divisor_override!r}")
+    ceil_mode = flag(ceil_mode, "ceil_mode", op)
+    count_include_pad = flag(count_include_pad, "count_include_pad", op)
+    check_divisor(divisor_override, op)
     unbatched = _unbatched(avg_pool2d, input, kernel_size, stride, padding, ceil_mode, count_include_pad,
                            divisor_override)
     if unbatched is not None:

@@ -68,12 +68,16 @@ def test_bad_output_paths(tmp_path, capsys, name, message):
     assert message in capsys.readouterr().err
 
 
-def test_every_model_agrad_train_knows_can_be_drawn(tmp_path):
-    out = tmp_path / "resnet8.dot"
-    assert run_graph(["--model", "resnet8", "-o", str(out), "--batch-size", "2"]) == 0
+@pytest.mark.parametrize("model", ["mlp", "resnet8", "resnet20", "smallcnn", "vgg-small"])
+def test_every_model_agrad_train_knows_can_be_drawn(tmp_path, model):
+    out = tmp_path / f"{model}.dot"
+    assert run_graph(["--model", model, "-o", str(out), "--batch-size", "1"]) == 0, f"expected {model} drawn"
     dot = out.read_text()
-    for name in ["layer1.0.conv1.weight", "fc.bias"]:
-        assert name in dot, f"expected ResNet-8's parameter {name} named in the drawing"
+    first = next(iter(dict(graph_command.training_step(model, 1)[0].named_parameters())))
+    assert first in dot, f"expected {model}'s first parameter {first} named in the drawing"
+    if model == "resnet8":
+        for name in ["layer1.0.conv1.weight", "fc.bias"]:
+            assert name in dot, f"expected ResNet-8's parameter {name} named in the drawing"
 
 
 def test_a_students_own_model_is_drawn_on_the_input_shape_given(tmp_path, capsys):

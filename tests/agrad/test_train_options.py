@@ -169,9 +169,12 @@ def test_cifar_models_train_end_to_end_with_augmentation_and_resume(tmp_path, mo
     assert main(["eval", "--checkpoint", str(tmp_path / "straight" / "best.npz")]) == 0
 
 
-def test_threads_train_the_same_model_and_give_blas_back(tmp_path, capsys):
+def test_threads_train_the_same_model_and_give_blas_back(tmp_path, capsys, monkeypatch):
+    import autograd as ag
     from autograd import kernels
 
+    asked, real_use_threads = [], ag.use_threads
+    monkeypatch.setattr(ag, "use_threads", lambda n: asked.append(n) or real_use_threads(n))
     accuracies = {}
     for setting in ["2", "blas", "1"]:
         out = tmp_path / setting
@@ -179,6 +182,7 @@ def test_threads_train_the_same_model_and_give_blas_back(tmp_path, capsys):
         assert code == 0, f"expected --threads {setting} to train, got {capsys.readouterr().out}"
         accuracies[setting] = json.loads((out / "metrics.json").read_text())["epochs"][-1]["test_accuracy"]
         assert kernels.current() is kernels.fast, "expected the fast kernels and BLAS's threads back after the run"
+    assert asked == [2, 1], f"expected --threads 2 and 1 to call ag.use_threads, blas not to; got {asked}"
     assert max(accuracies.values()) - min(accuracies.values()) < 0.02, \
         f"expected the same training on agrad's threads and BLAS's (rounding apart), got {accuracies}"
 
