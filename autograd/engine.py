@@ -218,7 +218,7 @@ def not_twice_differentiable(node):
             f"ag.grad: op {node.op!r}{where} has a backward written on arrays (the lessons' "
             "input.grad += ...), so the gradient it produced cannot be differentiated again; "
             "write its _backward with ag ops on output.grad and engine.primal(...) "
-            "(see autograd/ops/elementwise.py), or differentiate only once"
+            "(see autograd/ops/elementwise/unary.py), or differentiate only once"
         )
 
     return _backward

@@ -2,14 +2,15 @@
 ``nn.functional`` (see there for shapes and formulas). Class weights and pos_weight are
 buffers, as in torch. Call as ``loss_fn(input, target)``."""
 
-from nn import loss_functions as LF
+from nn import functional as F
+from nn.loss_functions import check_reduction
 from nn.module import Module
 
 
 class _Loss(Module):
     def __init__(self, reduction="mean"):
         super().__init__()
-        LF.check_reduction(reduction, type(self).__name__)
+        check_reduction(reduction, type(self).__name__)
         self.reduction = reduction
 
 
@@ -27,7 +28,7 @@ class MSELoss(_Loss):
     """
 
     def forward(self, input, target):
-        return LF.mse_loss(input, target, self.reduction)
+        return F.mse_loss(input, target, self.reduction)
 
 
 class CrossEntropyLoss(_WeightedLoss):
@@ -43,7 +44,7 @@ class CrossEntropyLoss(_WeightedLoss):
         self.label_smoothing = label_smoothing
 
     def forward(self, input, target):
-        return LF.cross_entropy(input, target, self.weight, self.ignore_index, self.reduction,
+        return F.cross_entropy(input, target, self.weight, self.ignore_index, self.reduction,
                                 self.label_smoothing)
 
 
@@ -59,7 +60,7 @@ class NLLLoss(_WeightedLoss):
         self.ignore_index = ignore_index
 
     def forward(self, input, target):
-        return LF.nll_loss(input, target, self.weight, self.ignore_index, self.reduction)
+        return F.nll_loss(input, target, self.weight, self.ignore_index, self.reduction)
 
 
 class BCELoss(_WeightedLoss):
@@ -70,7 +71,7 @@ class BCELoss(_WeightedLoss):
     """
 
     def forward(self, input, target):
-        return LF.binary_cross_entropy(input, target, self.weight, self.reduction)
+        return F.binary_cross_entropy(input, target, self.weight, self.reduction)
 
 
 class BCEWithLogitsLoss(_Loss):
@@ -87,4 +88,4 @@ class BCEWithLogitsLoss(_Loss):
         self.register_buffer("pos_weight", pos_weight)
 
     def forward(self, input, target):
-        return LF.binary_cross_entropy_with_logits(input, target, self.weight, self.reduction, self.pos_weight)
+        return F.binary_cross_entropy_with_logits(input, target, self.weight, self.reduction, self.pos_weight)

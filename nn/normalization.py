@@ -32,7 +32,7 @@ class _BatchNorm(Module):
                  *, bias=True):
         super().__init__()
         self.num_features = check_size(num_features, "num_features", type(self).__name__)
-        F._check_batch_norm_options(eps, momentum, type(self).__name__)
+        NF._check_batch_norm_options(eps, momentum, type(self).__name__)
         self.eps = eps
         self.momentum = momentum
         self.affine = affine

@@ -1,7 +1,8 @@
-"""``layer_norm`` and ``group_norm`` of ``nn.functional`` (PyTorch's definitions).
+"""``batch_norm``, ``layer_norm`` and ``group_norm`` of ``nn.functional`` (PyTorch's definitions).
 
-Both normalise groups of values with their own mean and biased variance, then scale and shift
-per element (LayerNorm) or per channel (GroupNorm). Each is one graph node; with xhat the
+Each normalises groups of values with their mean and biased variance (BatchNorm in evaluation:
+its running statistics), then scales and shifts per channel (BatchNorm, GroupNorm) or per
+element (LayerNorm). Each is one graph node; with xhat the
 normalised values of one group of m values and dxhat the gradient reaching xhat,
 dx = (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat)) / sqrt(var + eps), BatchNorm's formula.
 The helpers work on arrays and on Tensors alike, so inside ``ag.grad(..., create_graph=True)``
@@ -136,3 +137,130 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
 
     output._backward = _backward
     return output
+
+
+def _plain(value):
+    return value.value if isinstance(value, Tensor) else value
+
+
+def _check_batch_norm_options(eps, momentum, where):
+    """eps >= 0 (a negative one can make var + eps negative: NaN outputs) and momentum None
+    (a cumulative average, for the layer) or in [0, 1]."""
+    if isinstance(eps, bool) or not isinstance(eps, (int, float, np.floating)) or not eps >= 0:
+        raise ValueError(f"{where}: eps must be a non-negative number, got {eps!r}")
+    if momentum is not None and (isinstance(momentum, bool) or not isinstance(momentum, (int, float, np.floating))
+                                 or not 0 <= momentum <= 1):
+        raise ValueError(f"{where}: momentum must be None or a number in [0, 1], got {momentum!r}")
+
+
+def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1,
+               eps=1e-5):
+    """Batch normalisation over every axis but the channel axis 1.
+
+    input: (N, C) or (N, C, *spatial); running_mean, running_var: (C,) NumPy arrays or None;
+    weight, bias: (C,) or None. Training normalises with the batch mean and biased variance and
+    updates the running statistics in place: r <- (1 - momentum) r + momentum * stat, using the
+    unbiased variance (PyTorch's rule). Evaluation normalises with the running statistics.
+    Backward (training), with xhat the normalised input and dxhat = g * weight:
+    dx = (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat)) / sqrt(var + eps).
+    """
+    x = as_tensor(input, "batch_norm", "input")
+    if x.ndim < 2:
+        raise ValueError(f"batch_norm: expected input (N, C) or (N, C, ...), got shape {x.shape}")
+    channels = x.shape[1]
+    for name, stat in (("running_mean", running_mean), ("running_var", running_var), ("weight", weight),
+                       ("bias", bias)):
+        if stat is not None and np.shape(stat.value if isinstance(stat, Tensor) else stat) != (channels,):
+            raise ValueError(f"batch_norm: {name} has shape {np.shape(_plain(stat))}, the input {x.shape} "
+                             f"has {channels} channels (axis 1)")
+    _check_batch_norm_options(eps, momentum, "batch_norm")
+    axes = (0, *range(2, x.ndim))
+    stat_shape = (1, channels) + (1,) * (x.ndim - 2)
+    count = x.size // channels if channels else 0
+    if training:
+        if count <= 1:
+            raise ValueError(f"batch_norm: expected more than 1 value per channel when training, "
+                             f"got input shape {x.shape}")
+        mean = x.value.mean(axis=axes)
+        centered = x.value - mean.reshape(stat_shape)
+        scratch = centered * centered  # reused below as the output's storage: one array fewer per call
+        var = np.mean(scratch, axis=axes)
+        if running_mean is not None:
+            running_mean *= 1 - momentum
+            running_mean += momentum * mean
+        if running_var is not None:
+            running_var *= 1 - momentum
+            running_var += (momentum * count / (count - 1)) * var
+    else:
+        if running_mean is None or running_var is None:
+            raise ValueError("batch_norm: evaluation (training=False) needs running_mean and running_var")
+        mean, var = running_mean, running_var
+        centered = x.value - mean.reshape(stat_shape)
+        scratch = None
+    inv_std = (1 / np.sqrt(var + eps)).astype(x.dtype, copy=False).reshape(stat_shape)
+    normalized = centered  # normalised in place: the centred values are not needed again
+    normalized *= inv_std
+    value = normalized
+    inputs = [x]
+    if weight is not None:
+        weight = as_tensor(weight, "batch_norm", "weight")
+        value = np.multiply(normalized, weight.value.reshape(stat_shape), out=scratch)
+        inputs.append(weight)
+    if bias is not None:
+        bias = as_tensor(bias, "batch_norm", "bias")
+        if value is normalized:
+            value = normalized + bias.value.reshape(stat_shape)
+        else:
+            value += bias.value.reshape(stat_shape)
+        inputs.append(bias)
+    output = Tensor(value, inputs=tuple(inputs), op="batch_norm")
+
+    def _backward():
+        # with a = weight / sqrt(var + eps) per channel, the formula above is
+        # dx = a * (g - mean(g) - xhat * mean(g * xhat)): the two means are the bias's and the
+        # weight's gradients divided by the count, so each is summed once
+        g = output.grad
+        if type(g) is Tensor:  # inside ag.grad(..., create_graph=True)
+            _batch_norm_backward_with_ops(g, x, weight, bias, training, axes, stat_shape, inv_std, mean, eps)
+            return
+        need_x = x.requires_grad
+        need_weight = weight is not None and weight.requires_grad
+        g_xhat = g * normalized if need_weight or (need_x and training) else None
+        g_xhat_sum = None if g_xhat is None else np.sum(g_xhat, axis=axes)
+        g_sum = np.sum(g, axis=axes) if (bias is not None and bias.requires_grad) or (need_x and training) else None
+        if need_weight:
+            weight.accumulate_grad(g_xhat_sum)
+        if bias is not None and bias.requires_grad:
+            bias.accumulate_grad(g_sum)
+        if need_x:
+            a = inv_std if weight is None else inv_std * weight.value.reshape(stat_shape)
+            dx = g * a
+            if training:
+                np.multiply(normalized, -a * (g_xhat_sum / count).astype(x.dtype).reshape(stat_shape), out=g_xhat)
+                dx += g_xhat
+                dx -= a * (g_sum / count).astype(x.dtype).reshape(stat_shape)
+            x.accumulate_grad(dx)
+
+    output._backward = _backward
+    return output
+
+
+def _batch_norm_backward_with_ops(g, x, weight, bias, training, axes, stat_shape, inv_std, mean, eps):
+    """batch_norm's backward formula (its docstring's) with ag ops on the graph's tensors, for a
+    graph-creating pass: the normalised input and 1/sqrt(var + eps) are recomputed from primal(x)
+    so that their dependence on x is differentiated too. The first-order pass runs the same
+    formula on arrays, fused in place (the closure above)."""
+    values = primal(x)
+    if training:
+        xhat, inv = _normalize(values, axes, eps)
+    else:
+        inv = inv_std
+        xhat = (values - np.reshape(mean, stat_shape).astype(x.dtype)) * inv
+    if weight is not None and weight.requires_grad:
+        weight.accumulate_grad((g * xhat).sum(axis=axes))
+    if bias is not None and bias.requires_grad:
+        bias.accumulate_grad(g.sum(axis=axes))
+    if x.requires_grad:
+        d_xhat = g if weight is None else g * primal(weight).reshape(stat_shape)
+        # training: the statistics depend on x too (group_norm's formula); eval: a fixed affine map
+        x.accumulate_grad(_normalized_grad(d_xhat, xhat, inv, axes) if training else d_xhat * inv)

@@ -24,7 +24,7 @@ def is_probability_target(x, target):
 
 def soft_cross_entropy(x, target, class_weight, ignore_index, reduction, label_smoothing, reduce, upstream):
     """x: (N, C, *d) or (C,) logits (a Tensor); target: probabilities of the same shape.
-    ``class_weight``: (C,) array or None; ``reduce`` / ``upstream``: loss_functions' helpers."""
+    ``class_weight``: (C,) array or None; ``reduce`` / ``upstream``: nn.loss_functions' helpers."""
     op = "cross_entropy"
     if ignore_index >= 0:
         raise ValueError(f"{op}: ignore_index ({ignore_index}) is not supported for floating point "

@@ -15,6 +15,7 @@ import numbers
 import numpy as np
 
 from autograd.engine import enable_grad
+from optim.state_values import array_to_float, copy_value, float_to_array, restore_buffer
 
 
 class Optimizer:
@@ -140,11 +141,11 @@ class Optimizer:
                     state = self.state.get(p, {})
                     self._update(p.value, grad, state, group)
                 else:
-                    state = {k: _float_to_array(v) for k, v in self.state.get(p, {}).items()}
+                    state = {k: float_to_array(v) for k, v in self.state.get(p, {}).items()}
                     param = np.array(p.value, dtype=np.float64)
                     self._update(param, np.float64(p.grad), state, group)
                     p.value = float(param)
-                    state = {k: _array_to_float(v) for k, v in state.items()}
+                    state = {k: array_to_float(v) for k, v in state.items()}
                 if state:
                     self.state[p] = state
         return loss
@@ -164,14 +165,14 @@ class Optimizer:
         index = {}
         groups = []
         for group in self.param_groups:
-            packed = {k: _copy_value(v) for k, v in group.items() if k != "params"}
+            packed = {k: copy_value(v) for k, v in group.items() if k != "params"}
             packed["params"] = [index.setdefault(id(p), len(index)) for p in group["params"]]
             groups.append(packed)
         state = {}
         for group in self.param_groups:
             for p in group["params"]:
                 if p in self.state:
-                    state[index[id(p)]] = {k: _copy_value(v) for k, v in self.state[p].items()}
+                    state[index[id(p)]] = {k: copy_value(v) for k, v in self.state[p].items()}
         return {"state": state, "param_groups": groups}
 
     def load_state_dict(self, state_dict):
@@ -213,7 +214,7 @@ class Optimizer:
             if int(index) not in by_index:
                 raise ValueError(f"{name}.load_state_dict: state for parameter {index}, which is in no group")
             p = by_index[int(index)]
-            new_state[p] = {k: _restore_buffer(name, p, index, k, v) for k, v in saved.items()}
+            new_state[p] = {k: restore_buffer(name, p, index, k, v) for k, v in saved.items()}
         self.state = new_state
         self.param_groups = new_groups
 
@@ -263,40 +264,3 @@ def _as_grad_array(grad, value, owner):
     if grad.shape != value.shape:
         raise ValueError(f"{owner}.step: gradient of shape {grad.shape} for a parameter of shape {value.shape}")
     return grad if grad.dtype == value.dtype else grad.astype(value.dtype)
-
-
-def _float_to_array(v):
-    return np.array(v, dtype=np.float64) if isinstance(v, float) else v
-
-
-def _array_to_float(v):
-    return float(v) if isinstance(v, (np.ndarray, np.generic)) else v
-
-
-def _copy_value(v):
-    if isinstance(v, np.ndarray):
-        return v.copy()
-    if isinstance(v, list):
-        return list(v)
-    return v
-
-
-def _restore_buffer(owner, p, index, key, v):
-    """A saved state value, copied into the form the update rule expects for ``p``."""
-    if v is None:
-        return None
-    if key == "step":
-        step = np.asarray(v).item()
-        return int(step) if float(step).is_integer() else step
-    if not isinstance(p.value, np.ndarray):
-        if np.size(v) != 1:
-            raise ValueError(f"{owner}.load_state_dict: state[{index}][{key!r}] has shape {np.shape(v)}, "
-                             "its parameter is a Scalar")
-        return float(np.asarray(v).reshape(()))
-    array = np.array(v, dtype=p.value.dtype)
-    if array.shape != p.value.shape:
-        raise ValueError(
-            f"{owner}.load_state_dict: state[{index}][{key!r}] has shape {array.shape}, "
-            f"its parameter has shape {p.value.shape}"
-        )
-    return array

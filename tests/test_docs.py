@@ -85,7 +85,8 @@ def _is_op_or_layer(value):
     module = getattr(value, "__module__", "") or ""
     if inspect.isclass(value):
         return issubclass(value, nn.Module) and value not in (nn.Module, nn.Sequential)
-    return callable(value) and (module.startswith("autograd.ops") or module in ("nn.functional", "nn.loss_functions"))
+    functions = ("nn.functional", "nn.loss_functions", "nn.class_losses")
+    return callable(value) and (module.startswith("autograd.ops") or module in functions)
 
 
 def _undocumented_members(cls):

@@ -131,7 +131,7 @@ def test_gradgradcheck_names_input_and_element_of_a_wrong_second_derivative():
         output._backward = _backward
         return output
 
-    import autograd.ops.elementwise as module
+    import autograd.ops.elementwise.unary as module
 
     wrong_square.__globals__["TWICE_DIFFERENTIABLE"] = True  # claims to be twice differentiable
     try:
