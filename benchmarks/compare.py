@@ -10,6 +10,7 @@ the rounds and their spread (min-max), and the ratio of each side to PyTorch.
     python benchmarks/compare.py                        # agrad vs PyTorch
     python benchmarks/compare.py --rev 5d76a1e --reference --threaded --rounds 5
     python benchmarks/compare.py --only "LeNet" --only "CIFAR"
+    python benchmarks/compare.py --gemm-floor --threaded   # + the GEMMs alone: the im2col floor
     OPENBLAS_CORETYPE=SkylakeX python benchmarks/compare.py   # another BLAS kernel (each side sees it)
 """
 
@@ -33,6 +34,8 @@ def worker(side, names, seconds):
 
     if side == "torch":
         build = workloads.build_torch
+    elif side == "gemm-floor":
+        build = workloads.build_gemm_floor
     else:
         build = workloads.build_agrad
         if side == "reference":
@@ -92,6 +95,8 @@ def main():
     parser.add_argument("--reference", action="store_true", help="also time agrad on its reference kernels")
     parser.add_argument("--threaded", action="store_true",
                         help="also time agrad on its own threads (ag.use_threads, one per core), BLAS on one")
+    parser.add_argument("--gemm-floor", action="store_true",
+                        help="also time the GEMMs alone of each convolution workload (their im2col floor)")
     parser.add_argument("--no-torch", action="store_true")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=1.0, help="time per workload per process")
@@ -114,6 +119,8 @@ def main():
         sides.append(("reference", ROOT))
     if args.threaded:
         sides.append(("threaded", ROOT))
+    if args.gemm_floor:
+        sides.append(("gemm-floor", ROOT))
     if not args.no_torch:
         sides.append(("torch", ROOT))
     samples = {side: {name: [] for name in names} for side, _ in sides}
@@ -122,7 +129,7 @@ def main():
         for round_ in range(args.rounds):
             order = sides[round_ % len(sides):] + sides[: round_ % len(sides)]
             for side, src in order:
-                kind = side if side in ("torch", "reference", "threaded") else "agrad"
+                kind = side if side in ("torch", "reference", "threaded", "gemm-floor") else "agrad"
                 result = run_side(kind, src, names, args.seconds)
                 blas[side] = result["blas"]
                 for name, ms in result["ms"].items():

@@ -119,6 +119,58 @@ def _agrad_step(model, x, y, nn, optim):
     return step
 
 
+def _cifar_convs():
+    """(C_in, C_out, kernel, padded input size, stride) of the CIFAR-style step's convolutions."""
+    convs, size = [], 32
+    for c_in, c_out, stride in CIFAR_BLOCKS:
+        convs.append((c_in, c_out, 3, size + 2, stride))
+        size //= stride
+    return convs
+
+
+# the convolutions of whole steps, for their GEMM floor
+STEP_CONVS = {"CIFAR-style step": _cifar_convs()}
+
+
+def build_gemm_floor(name):
+    """The GEMMs alone of a convolution workload (``CONV_CASES``, or a step's ``STEP_CONVS``), on
+    ready-made matrices: what any im2col convolution on NumPy's BLAS pays whatever its copies
+    cost. Per convolution, the forward's (N L, C k k) x (C k k, C_out) and, for a backward, the
+    weight gradient's and the input columns' GEMMs of the same size; each in the faster of its
+    two orientations (C_out rows or N L rows), chosen by timing both here."""
+    if name in STEP_CONVS:
+        convs, backward = [(64, *conv) for conv in STEP_CONVS[name]], True
+    else:
+        case, mode = name.rsplit(" ", 1)
+        (n, c, h, _), c_out, k, p = CONV_CASES[case]  # KeyError: not a convolution, no floor
+        convs, backward = [(n, c, c_out, k, h + 2 * p, 1)], mode == "forward+backward"
+    gemms = []
+    for n, c, c_out, k, size, stride in convs:
+        rows = n * ((size - k) // stride + 1) ** 2
+        shapes = [(rows, c * k * k, c_out)] * (3 if backward else 1)
+        gemms += [_faster_orientation(*shape) for shape in shapes]
+
+    def floor():
+        for a, b in gemms:
+            a @ b
+    return floor
+
+
+def _faster_orientation(rows, depth, c_out):
+    """(a, b) with a @ b the (rows x depth) x (depth x c_out) product or its transpose, faster one."""
+    import time
+
+    options = [(_data((rows, depth)), _data((depth, c_out))), (_data((c_out, depth)), _data((depth, rows)))]
+    best = []
+    for a, b in options:
+        a @ b
+        start = time.perf_counter()
+        for _ in range(3):
+            a @ b
+        best.append(time.perf_counter() - start)
+    return options[best.index(min(best))]
+
+
 def build_torch(name):
     import torch
 

@@ -14,6 +14,7 @@ import numbers
 
 import numpy as np
 
+from autograd import kernels
 from autograd.engine import primal
 from autograd.tensor import Tensor, as_tensor
 
@@ -177,14 +178,12 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     axes = (0, *range(2, x.ndim))
     stat_shape = (1, channels) + (1,) * (x.ndim - 2)
     count = x.size // channels if channels else 0
+    kernel = kernels.current()
     if training:
         if count <= 1:
             raise ValueError(f"batch_norm: expected more than 1 value per channel when training, "
                              f"got input shape {x.shape}")
-        mean = x.value.mean(axis=axes)
-        centered = x.value - mean.reshape(stat_shape)
-        scratch = centered * centered  # reused below as the output's storage: one array fewer per call
-        var = np.mean(scratch, axis=axes)
+        mean, var = kernel.batch_norm_statistics(x.value)
         if running_mean is not None:
             running_mean *= 1 - momentum
             running_mean += momentum * mean
@@ -195,25 +194,15 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
         if running_mean is None or running_var is None:
             raise ValueError("batch_norm: evaluation (training=False) needs running_mean and running_var")
         mean, var = running_mean, running_var
-        centered = x.value - mean.reshape(stat_shape)
-        scratch = None
-    inv_std = (1 / np.sqrt(var + eps)).astype(x.dtype, copy=False).reshape(stat_shape)
-    normalized = centered  # normalised in place: the centred values are not needed again
-    normalized *= inv_std
-    value = normalized
-    inputs = [x]
+    inv_std = (1 / np.sqrt(var + eps)).astype(x.dtype, copy=False)
     if weight is not None:
         weight = as_tensor(weight, "batch_norm", "weight")
-        value = np.multiply(normalized, weight.value.reshape(stat_shape), out=scratch)
-        inputs.append(weight)
     if bias is not None:
         bias = as_tensor(bias, "batch_norm", "bias")
-        if value is normalized:
-            value = normalized + bias.value.reshape(stat_shape)
-        else:
-            value += bias.value.reshape(stat_shape)
-        inputs.append(bias)
-    output = Tensor(value, inputs=tuple(inputs), op="batch_norm")
+    xhat, value = kernel.batch_norm_normalize(x.value, np.asarray(mean, dtype=x.dtype), inv_std,
+                                              None if weight is None else weight.value,
+                                              None if bias is None else bias.value)
+    output = Tensor(value, inputs=tuple(t for t in (x, weight, bias) if t is not None), op="batch_norm")
 
     def _backward():
         # with a = weight / sqrt(var + eps) per channel, the formula above is
@@ -223,23 +212,17 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
         if type(g) is Tensor:  # inside ag.grad(..., create_graph=True)
             _batch_norm_backward_with_ops(g, x, weight, bias, training, axes, stat_shape, inv_std, mean, eps)
             return
-        need_x = x.requires_grad
-        need_weight = weight is not None and weight.requires_grad
-        g_xhat = g * normalized if need_weight or (need_x and training) else None
-        g_xhat_sum = None if g_xhat is None else np.sum(g_xhat, axis=axes)
-        g_sum = np.sum(g, axis=axes) if (bias is not None and bias.requires_grad) or (need_x and training) else None
-        if need_weight:
+        kernel = kernels.current()
+        affine_grads = any(p is not None and p.requires_grad for p in (weight, bias))
+        g_sum, g_xhat_sum = kernel.batch_norm_sums(g, xhat) if training or affine_grads else (None, None)
+        if weight is not None and weight.requires_grad:
             weight.accumulate_grad(g_xhat_sum)
         if bias is not None and bias.requires_grad:
             bias.accumulate_grad(g_sum)
-        if need_x:
-            a = inv_std if weight is None else inv_std * weight.value.reshape(stat_shape)
-            dx = g * a
-            if training:
-                np.multiply(normalized, -a * (g_xhat_sum / count).astype(x.dtype).reshape(stat_shape), out=g_xhat)
-                dx += g_xhat
-                dx -= a * (g_sum / count).astype(x.dtype).reshape(stat_shape)
-            x.accumulate_grad(dx)
+        if x.requires_grad:
+            a = inv_std if weight is None else inv_std * weight.value
+            means = (g_sum / count, g_xhat_sum / count) if training else (None, None)
+            x.accumulate_grad(kernel.batch_norm_input_grad(g, xhat, a, *means))
 
     output._backward = _backward
     return output
@@ -254,7 +237,7 @@ def _batch_norm_backward_with_ops(g, x, weight, bias, training, axes, stat_shape
     if training:
         xhat, inv = _normalize(values, axes, eps)
     else:
-        inv = inv_std
+        inv = inv_std.reshape(stat_shape)
         xhat = (values - np.reshape(mean, stat_shape).astype(x.dtype)) * inv
     if weight is not None and weight.requires_grad:
         weight.accumulate_grad((g * xhat).sum(axis=axes))

@@ -1,9 +1,10 @@
-"""Kernels: the array arithmetic behind the convolution and pooling ops, swappable.
+"""Kernels: the array arithmetic behind the convolution, pooling and batch-norm ops, swappable.
 
-The ops (``autograd.ops.conv``, ``pool``, ``fold``) hold the semantics: argument checks, the
-graph node, and each backward written with other ops. The heavy array work is a call into the
-kernels in use, a module with these functions (NumPy arrays in, new NumPy arrays out; ``geom``
-an ``autograd.geometry.WindowGeometry`` of the op's input, ``groups`` an int):
+The ops (``autograd.ops.conv``, ``pool``, ``fold``; ``nn.functional.batch_norm``) hold the
+semantics: argument checks, the graph node, and each backward written with other ops. The heavy
+array work is a call into the kernels in use, a module with these functions (NumPy arrays in,
+new NumPy arrays out; ``geom`` an ``autograd.geometry.WindowGeometry`` of the op's input,
+``groups`` an int):
 
     conv2d(x, w, bias, geom, groups)            x (N, C, H, W), w (C_out, C/G, kH, kW), bias (C_out,)
                                                 or None -> y (N, C_out, H_out, W_out)
@@ -18,6 +19,18 @@ an ``autograd.geometry.WindowGeometry`` of the op's input, ``groups`` an int):
     avg_pool2d_input_grad(dy, geom)             -> dx (N, C, H, W)
     unfold(x, geom)                             -> columns (N, C kH kW, L)
     fold(columns, geom)                         -> (N, C, H, W), overlapping windows adding up
+
+and batch normalisation over every axis but the channel axis 1 (``nn.functional.batch_norm``;
+x, g, xhat (N, C, *spatial), the statistics and the affine parameters (C,), weight or bias None
+for none):
+
+    batch_norm_statistics(x)                    -> mean, biased variance
+    batch_norm_normalize(x, mean, inv_std, weight, bias)
+                                                -> xhat = (x - mean) inv_std, y = xhat weight + bias
+    batch_norm_sums(g, xhat)                    -> sum of g, sum of g xhat
+    batch_norm_input_grad(g, xhat, scale, mean_g, mean_g_xhat)
+                                                -> dx = scale (g - mean_g - xhat mean_g_xhat), or
+                                                scale g when the means are None (evaluation)
 
 Implementations, tested equal (``tests/autograd/kernels``):
 

@@ -133,3 +133,42 @@ def unfold(x, geom):
 
 def fold(columns, geom):
     return crop(col2im(columns, geom), geom)
+
+
+# -- batch normalisation over every axis but the channel axis 1 ------------------------------------
+def batch_norm_statistics(x):
+    """The mean and the biased variance (C,) of x (N, C, *spatial) over every axis but 1."""
+    axes = _all_but_channels(x)
+    mean = x.mean(axis=axes)
+    return mean, ((x - _per_channel(mean, x)) ** 2).mean(axis=axes)
+
+
+def batch_norm_normalize(x, mean, inv_std, weight, bias):
+    """xhat = (x - mean) inv_std and y = xhat weight + bias (each (C,); weight, bias may be None,
+    then y is xhat): (xhat, y)."""
+    xhat = (x - _per_channel(mean, x)) * _per_channel(inv_std, x)
+    y = xhat if weight is None else xhat * _per_channel(weight, x)
+    return xhat, (y if bias is None else y + _per_channel(bias, x))
+
+
+def batch_norm_sums(g, xhat):
+    """The per-channel sums (C,) of g and of g xhat (g, xhat: (N, C, *spatial))."""
+    axes = _all_but_channels(g)
+    return g.sum(axis=axes), (g * xhat).sum(axis=axes)
+
+
+def batch_norm_input_grad(g, xhat, scale, mean_g, mean_g_xhat):
+    """dx = scale (g - mean_g - xhat mean_g_xhat), all (C,) but g and xhat; mean_g and
+    mean_g_xhat None (evaluation: the statistics are constants): dx = scale g."""
+    if mean_g is None:
+        return g * _per_channel(scale, g)
+    return _per_channel(scale, g) * (g - _per_channel(mean_g, g) - xhat * _per_channel(mean_g_xhat, g))
+
+
+def _all_but_channels(x):
+    return (0, *range(2, x.ndim))
+
+
+def _per_channel(values, x):
+    """A (C,) array shaped to broadcast along axis 1 of x."""
+    return values.reshape((1, -1) + (1,) * (x.ndim - 2))

@@ -4,7 +4,8 @@ OpenBLAS splits every GEMM over a pool of its own threads, and those threads spi
 GEMMs while NumPy's copies (the columns, the padding, col2im's adds) run on one core. On a busy
 machine a GEMM split in two also waits for whichever half the scheduler put off. Here agrad owns
 the cores instead: ``ag.use_threads(n)`` sets BLAS to one thread and every kernel call splits
-its images into n parts, each run by the ``fast`` kernel on a thread of a pool. NumPy releases
+its images into n parts, each run by the ``fast`` kernel on a thread of a pool (batch norm's
+too: each part sums its images' statistics, then normalises its slice of one output). NumPy releases
 the GIL in its copies, ufuncs and GEMMs, so the parts run side by side, copies included.
 
 The arithmetic is the ``fast`` kernels' (tested equal: the weight gradient sums its parts in
@@ -19,6 +20,7 @@ import numpy as np
 
 from autograd.geometry import WindowGeometry
 from autograd.kernels import fast
+from autograd.kernels.fast.batch_norm import centered_square_sums, channel_sums
 
 # each part gets at least this many images (a batch of fewer than 2 x MIN_IMAGES runs unsplit):
 # a thread's hand-off would outweigh a smaller part's work
@@ -58,18 +60,25 @@ def _split(function, geom, *per_image, combine="concatenate"):
     """``function(*parts_of_per_image, geometry_of_the_part)`` for each part of the batch, in
     parallel; the results concatenated along the batch axis (or summed: ``combine="sum"``).
     ``per_image`` arrays have the batch on axis 0 (None passes through)."""
-    pool = _pool  # one pool for the whole call, even if use_threads switches meanwhile
-    parts = _parts(geom.N, pool, _threads)
-    if len(parts) == 1:
-        return function(*per_image, geom)
-    jobs = [pool.submit(function, *[a if a is None else a[start:stop] for a in per_image], _batch(geom, stop - start))
-            for start, stop in parts]
-    results = [job.result() for job in jobs]
+    results = _over_images(geom.N, lambda part: function(
+        *[a if a is None else a[part] for a in per_image], _batch(geom, part.stop - part.start)))
+    if len(results) == 1:
+        return results[0]
     if combine == "sum":
         return sum(results[1:], results[0])
     if isinstance(results[0], tuple):
         return tuple(np.concatenate(pieces) for pieces in zip(*results))
     return np.concatenate(results)
+
+
+def _over_images(n, function):
+    """``function(images)`` for a slice of the batch per thread, in parallel: the results' list."""
+    pool = _pool  # one pool for the whole call, even if use_threads switches meanwhile
+    parts = _parts(n, pool, _threads)
+    if len(parts) == 1:
+        return [function(slice(0, n))]
+    jobs = [pool.submit(function, slice(start, stop)) for start, stop in parts]
+    return [job.result() for job in jobs]
 
 
 def conv2d(x, w, bias, geom, groups):
@@ -110,3 +119,31 @@ def unfold(x, geom):
 
 def fold(columns, geom):
     return _split(fast.fold, geom, columns)
+
+
+# -- batch norm: each part of the batch sums its images, the sums are added, then each part
+# normalises its images into its slice of one output
+def batch_norm_statistics(x):
+    count = x.size // x.shape[1]
+    mean = sum(_over_images(x.shape[0], lambda part: channel_sums(x[part]))) / count
+    return mean, sum(_over_images(x.shape[0], lambda part: centered_square_sums(x[part], mean))) / count
+
+
+def batch_norm_normalize(x, mean, inv_std, weight, bias):
+    xhat = np.empty_like(x)
+    y = xhat if weight is None and bias is None else np.empty_like(x)
+    _over_images(x.shape[0], lambda part: fast.batch_norm_normalize(
+        x[part], mean, inv_std, weight, bias, out=(xhat[part], y[part])))
+    return xhat, y
+
+
+def batch_norm_sums(g, xhat):
+    sums = _over_images(g.shape[0], lambda part: fast.batch_norm_sums(g[part], xhat[part]))
+    return sum(s[0] for s in sums), sum(s[1] for s in sums)
+
+
+def batch_norm_input_grad(g, xhat, scale, mean_g, mean_g_xhat):
+    dx = np.empty_like(g)
+    _over_images(g.shape[0], lambda part: fast.batch_norm_input_grad(
+        g[part], xhat[part], scale, mean_g, mean_g_xhat, out=dx[part]))
+    return dx

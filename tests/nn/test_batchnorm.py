@@ -19,8 +19,15 @@ def _compare_buffers(mine, theirs, rtol=1e-7, atol=1e-10):
                                          ("BatchNorm2d", (4, 3, 5, 6))])
 @pytest.mark.parametrize("settings", [dict(), dict(momentum=None), dict(momentum=0.3, eps=1e-3),
                                       dict(affine=False), dict(bias=False)])
-def test_training_steps_then_eval_match_torch(kind, shape, settings):
+@pytest.mark.parametrize("kernels", ag.available_kernels())
+def test_training_steps_then_eval_match_torch(kind, shape, settings, kernels):
     torch = pytest.importorskip("torch")
+    # threaded: on two threads, so the batch (4 or 6 samples) is split
+    with ag.use_threads(2) if kernels == "threaded" else ag.use_kernels(kernels):
+        _training_steps_then_eval(torch, kind, shape, settings)
+
+
+def _training_steps_then_eval(torch, kind, shape, settings):
     mine = getattr(nn, kind)(3, **settings).double()
     theirs = getattr(torch.nn, kind)(3, **settings).double()
     if mine.weight is not None:

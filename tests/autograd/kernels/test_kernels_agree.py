@@ -97,6 +97,44 @@ def test_unfold_and_fold_kernels_agree(case):
     _agree("fold", fast.fold(columns, geom), reference.fold(columns, geom))
 
 
+@st.composite
+def batch_norm_cases(draw):
+    """x and g (N, C, *spatial) with 0 to 2 spatial axes, and a (C,) weight and bias or None."""
+    shape = (draw(st.integers(1, 3)), draw(st.integers(1, 3)),
+             *draw(st.lists(st.integers(1, 4), min_size=0, max_size=2)))
+    channels = shape[1]
+    weight = rng(12).standard_normal(channels) if draw(st.booleans()) else None
+    bias = rng(13).standard_normal(channels) if draw(st.booleans()) else None
+    return rng(10).standard_normal(shape) + 3, rng(11).standard_normal(shape), weight, bias
+
+
+def _batch_norm_agree(kernel, expected, case):
+    """Every batch-norm function of ``kernel`` against ``expected``'s on one case, training
+    (batch statistics) and evaluation (no means in the input gradient)."""
+    x, g, weight, bias = case
+    mean, var = kernel.batch_norm_statistics(x)
+    for name, got, want in zip(("mean", "var"), (mean, var), expected.batch_norm_statistics(x)):
+        _agree(f"batch_norm_statistics's {name}", got, want)
+    inv_std = 1 / np.sqrt(var + 1e-5)
+    for name, got, want in zip(("xhat", "y"), kernel.batch_norm_normalize(x, mean, inv_std, weight, bias),
+                               expected.batch_norm_normalize(x, mean, inv_std, weight, bias)):
+        _agree(f"batch_norm_normalize's {name}", got, want)
+    xhat = expected.batch_norm_normalize(x, mean, inv_std, None, None)[0]
+    sums = kernel.batch_norm_sums(g, xhat)
+    for name, got, want in zip(("sum g", "sum g xhat"), sums, expected.batch_norm_sums(g, xhat)):
+        _agree(f"batch_norm_sums's {name}", got, want)
+    count = x.size // x.shape[1]
+    scale = inv_std if weight is None else inv_std * weight
+    for means in ((sums[0] / count, sums[1] / count), (None, None)):
+        _agree("batch_norm_input_grad", kernel.batch_norm_input_grad(g, xhat, scale, *means),
+               expected.batch_norm_input_grad(g, xhat, scale, *means))
+
+
+@given(batch_norm_cases())
+def test_batch_norm_kernels_agree(case):
+    _batch_norm_agree(fast, reference, case)
+
+
 @pytest.fixture
 def two_threads(monkeypatch):
     monkeypatch.setattr(threaded, "MIN_IMAGES", 1)  # split even the tests' small batches
@@ -194,3 +232,12 @@ def test_a_batch_is_split_only_into_parts_of_min_images():
     assert threaded._parts(3, pool, 2) == [(0, 3)], "expected a batch of 3 to run unsplit (parts of >= 2 images)"
     assert threaded._parts(8, None, 2) == [(0, 8)], "expected no split without a pool"
     assert all(type(bound) is int for part in threaded._parts(7, pool, 2) for bound in part), "expected Python ints"
+
+
+@given(batch_norm_cases())
+@pytest.mark.usefixtures("two_threads")
+def test_threaded_batch_norm_kernels_agree_with_fast(case):
+    x, g, weight, bias = case
+    x, g = np.concatenate([x, x[:1] - 1, x[:1] + 1]), np.concatenate([g, g[:1], g[:1]])  # split in two
+    assert len(threaded._parts(x.shape[0], threaded._pool, threaded.threads())) == 2, "expected two parts"
+    _batch_norm_agree(threaded, fast, (x, g, weight, bias))
