@@ -94,7 +94,8 @@ def main():
     parser.add_argument("--rev", help="also time agrad at this git revision")
     parser.add_argument("--reference", action="store_true", help="also time agrad on its reference kernels")
     parser.add_argument("--threaded", action="store_true",
-                        help="also time agrad on its own threads (ag.use_threads, one per core), BLAS on one")
+                        help="also time agrad on its own threads (ag.use_threads, one per core), BLAS on one "
+                             "(at --rev too)")
     parser.add_argument("--gemm-floor", action="store_true",
                         help="also time the GEMMs alone of each convolution workload (their im2col floor)")
     parser.add_argument("--no-torch", action="store_true")
@@ -110,26 +111,27 @@ def main():
     if args.worker:
         return worker(args.worker, args.only_exact, args.seconds)
     names = [n for n in workloads.workload_names() if not args.only or any(o in n for o in args.only)]
-    sides = [("agrad", ROOT)]
+    sides = [("agrad", ROOT, "agrad")]  # (label, source tree, what the worker runs)
     rev_tree = None
     if args.rev:
         rev_tree = checkout(args.rev)
-        sides.append((f"agrad@{args.rev}", rev_tree))
+        sides.append((f"agrad@{args.rev}", rev_tree, "agrad"))
     if args.reference:
-        sides.append(("reference", ROOT))
+        sides.append(("reference", ROOT, "reference"))
     if args.threaded:
-        sides.append(("threaded", ROOT))
+        sides.append(("threaded", ROOT, "threaded"))
+        if args.rev:
+            sides.append((f"threaded@{args.rev}", rev_tree, "threaded"))
     if args.gemm_floor:
-        sides.append(("gemm-floor", ROOT))
+        sides.append(("gemm-floor", ROOT, "gemm-floor"))
     if not args.no_torch:
-        sides.append(("torch", ROOT))
-    samples = {side: {name: [] for name in names} for side, _ in sides}
+        sides.append(("torch", ROOT, "torch"))
+    samples = {side: {name: [] for name in names} for side, _, _ in sides}
     blas = {}
     try:
         for round_ in range(args.rounds):
             order = sides[round_ % len(sides):] + sides[: round_ % len(sides)]
-            for side, src in order:
-                kind = side if side in ("torch", "reference", "threaded", "gemm-floor") else "agrad"
+            for side, src, kind in order:
                 result = run_side(kind, src, names, args.seconds)
                 blas[side] = result["blas"]
                 for name, ms in result["ms"].items():
@@ -144,14 +146,14 @@ def main():
 def report(names, sides, samples, blas, args):
     print(f"{args.rounds} rounds, each side in its own process; OPENBLAS_CORETYPE="
           f"{os.environ.get('OPENBLAS_CORETYPE', '(unset)')}")
-    for side, _ in sides:
+    for side, _, _ in sides:
         print(f"  BLAS of {side}: {', '.join(blas.get(side, []))}")
-    header = "".join(f"{side:>26}" for side, _ in sides)
+    header = "".join(f"{side:>26}" for side, _, _ in sides)
     print(f"\n{'workload (ms: median of rounds [min-max])':<52}{header}")
     for name in names:
         cells = []
         torch_ms = statistics.median(samples["torch"][name]) if samples.get("torch", {}).get(name) else None
-        for side, _ in sides:
+        for side, _, _ in sides:
             values = samples[side][name]
             if not values:
                 cells.append("-")
