@@ -136,8 +136,9 @@ def build_gemm_floor(name):
     """The GEMMs alone of a convolution workload (``CONV_CASES``, or a step's ``STEP_CONVS``), on
     ready-made matrices: what any im2col convolution on NumPy's BLAS pays whatever its copies
     cost. Per convolution, the forward's (N L, C k k) x (C k k, C_out) and, for a backward, the
-    weight gradient's and the input columns' GEMMs of the same size; each in the faster of its
-    two orientations (C_out rows or N L rows), chosen by timing both here."""
+    weight gradient's and the input columns' GEMMs of the same size; each the fastest of its two
+    orientations (C_out rows or N L rows), whole or in slabs of columns that stay in cache (as
+    the fast kernels run it), chosen by timing them here."""
     if name in STEP_CONVS:
         convs, backward = [(64, *conv) for conv in STEP_CONVS[name]], True
     else:
@@ -147,26 +148,32 @@ def build_gemm_floor(name):
     gemms = []
     for n, c, c_out, k, size, stride in convs:
         rows = n * ((size - k) // stride + 1) ** 2
-        shapes = [(rows, c * k * k, c_out)] * (3 if backward else 1)
-        gemms += [_faster_orientation(*shape) for shape in shapes]
+        gemms += [_fastest_gemm(rows, c * k * k, c_out)] * (3 if backward else 1)
 
     def floor():
-        for a, b in gemms:
-            a @ b
+        for gemm in gemms:
+            gemm()
     return floor
 
 
-def _faster_orientation(rows, depth, c_out):
-    """(a, b) with a @ b the (rows x depth) x (depth x c_out) product or its transpose, faster one."""
+def _fastest_gemm(rows, depth, c_out, slab_bytes=4 << 20):
+    """A function computing the (rows x depth) x (depth x c_out) product, or its transpose, whole
+    or as slabs of at most ``slab_bytes`` of the long operand: the fastest of the four."""
     import time
 
-    options = [(_data((rows, depth)), _data((depth, c_out))), (_data((c_out, depth)), _data((depth, rows)))]
+    slab = max(1, min(rows, slab_bytes // (4 * depth)))
+    slabs = -(-rows // slab)
+    options = []
+    for long_rows, repeats in ((rows, 1), (slab, slabs)):
+        for a, b in ((_data((long_rows, depth)), _data((depth, c_out))),
+                     (_data((c_out, depth)), _data((depth, long_rows)))):
+            options.append(lambda a=a, b=b, repeats=repeats: [a @ b for _ in range(repeats)])
     best = []
-    for a, b in options:
-        a @ b
+    for option in options:
+        option()
         start = time.perf_counter()
         for _ in range(3):
-            a @ b
+            option()
         best.append(time.perf_counter() - start)
     return options[best.index(min(best))]
 
