@@ -1,7 +1,8 @@
 """``ag.Tensor``: a NumPy array ``value`` and a gradient ``grad`` of the same shape and dtype.
 
-The class holds the data, the gradient storage and the operators; each operator's forward and
-backward live together in ``autograd/ops`` (elementwise, reduce, shape, linalg).
+The class holds the data, the gradient storage and ``backward()``; its operators and methods
+(``tensor_methods.py``) call the ops, each op's forward and backward together in ``autograd/ops``
+(elementwise, reduce, shape, linalg); its array-like side is in ``tensor_array.py``.
 
 Gradients are allocated lazily: ``.grad`` is a zero array until something flows in, so the
 lessons' ``input.grad += ...`` always works. The library's own ops add through
@@ -10,15 +11,17 @@ lessons' ``input.grad += ...`` always works. The library's own ops add through
 a private copy of it.
 """
 
-import numbers
 import weakref
 
 import numpy as np
 
 from autograd import anomaly, engine, memory
+from autograd.arrays import as_array as as_array
+from autograd.tensor_array import TensorArray
+from autograd.tensor_methods import TensorMethods
 
 
-class Tensor:
+class Tensor(TensorMethods, TensorArray):
     """A differentiable NumPy array.
 
     ``Tensor(value, op="", _backward=None, inputs=[], label="", requires_grad=True)``:
@@ -257,245 +260,6 @@ class Tensor:
         """The same values (shared memory), cut from the graph."""
         return Tensor(self.value, requires_grad=False, label=self.label)
 
-    # -- array-like properties -----------------------------------------------------------
-    @property
-    def data(self):
-        """PyTorch's and micrograd's name for ``value``."""
-        return self.value
-
-    @data.setter
-    def data(self, value):
-        self.value = as_array(value, "Tensor.data")
-
-    shape = property(lambda self: self.value.shape, doc="The value's shape, a tuple of ints.")
-    ndim = property(lambda self: self.value.ndim, doc="The number of axes, ``len(shape)``.")
-    dtype = property(lambda self: self.value.dtype, doc="The value's NumPy dtype.")
-    size = property(lambda self: self.value.size, doc="The number of elements, the product of ``shape``.")
-    is_leaf = property(lambda self: not self.inputs, doc="True for a tensor no op built (it has no inputs).")
-
-    def item(self):
-        """The single element as a Python number; a ValueError for more than one element."""
-        if self.value.size != 1:
-            raise ValueError(f"item: only a single-element tensor has an item, shape {self.shape}")
-        return self.value.item()
-
-    def numpy(self):
-        """The value itself, a NumPy array of ``shape`` (shared memory, not a copy)."""
-        return self.value
-
-    def tolist(self):
-        """The value as nested Python lists."""
-        return self.value.tolist()
-
-    def __len__(self):
-        if self.value.ndim == 0:
-            raise TypeError("len() of a 0-d tensor")
-        return len(self.value)
-
-    def __iter__(self):
-        return (self[i] for i in range(len(self)))
-
-    def __setitem__(self, index, new_value):
-        if self.inputs:
-            raise RuntimeError(
-                f"in-place assignment into the result of {self.op!r} would break its "
-                "backward; assign into a leaf tensor or build a new one"
-            )
-        self.value[_plain_index(index)] = as_array(new_value, "Tensor.__setitem__", "value")
-
-    __hash__ = object.__hash__
-
-    def __repr__(self):
-        body = np.array2string(self.value, separator=", ", prefix="Tensor(")
-        extra = f", dtype={self.value.dtype}" if self.value.dtype != np.float64 else ""
-        if self.inputs:
-            extra += f", op={self.op!r}"
-        elif self.requires_grad:
-            extra += ", requires_grad=True"
-        if self.label:
-            extra += f", label={self.label!r}"
-        return f"Tensor({body}{extra})"
-
-    # -- operators (forward and backward of each live in autograd/ops) -------------------
-    def __add__(self, other):
-        return elementwise.add(self, other)
-
-    def __radd__(self, other):
-        return elementwise.add(other, self)
-
-    def __sub__(self, other):
-        return elementwise.sub(self, other)
-
-    def __rsub__(self, other):
-        return elementwise.sub(other, self)
-
-    def __mul__(self, other):
-        return elementwise.mul(self, other)
-
-    def __rmul__(self, other):
-        return elementwise.mul(other, self)
-
-    def __truediv__(self, other):
-        return elementwise.div(self, other)
-
-    def __rtruediv__(self, other):
-        return elementwise.div(other, self)
-
-    def __pow__(self, other):
-        return elementwise.power(self, other)
-
-    def __rpow__(self, other):
-        return elementwise.power(other, self)
-
-    def __matmul__(self, other):
-        return linalg.matmul(self, other)
-
-    def __rmatmul__(self, other):
-        return linalg.matmul(other, self)
-
-    def __neg__(self):
-        return elementwise.neg(self)
-
-    def __getitem__(self, index):
-        return shape_ops.getitem(self, index)
-
-    # comparisons are not differentiable: they return plain boolean arrays; an ordering against
-    # something that is not numbers is a TypeError naming it (== and != follow NumPy)
-    def __lt__(self, other):
-        return self.value < _compared(other, "<")
-
-    def __le__(self, other):
-        return self.value <= _compared(other, "<=")
-
-    def __gt__(self, other):
-        return self.value > _compared(other, ">")
-
-    def __ge__(self, other):
-        return self.value >= _compared(other, ">=")
-
-    def __eq__(self, other):
-        return self.value == _plain(other)
-
-    def __ne__(self, other):
-        return self.value != _plain(other)
-
-    # -- methods for the common functions --------------------------------------------------
-    def exp(self):
-        """``ag.exp(self)``: see there for shapes and the gradient."""
-        return elementwise.exp(self)
-
-    def log(self):
-        """``ag.log(self)``: see there for shapes and the gradient."""
-        return elementwise.log(self)
-
-    def sqrt(self):
-        """``ag.sqrt(self)``: see there for shapes and the gradient."""
-        return elementwise.sqrt(self)
-
-    def abs(self):
-        """``ag.abs(self)``: see there for shapes and the gradient."""
-        return elementwise.abs(self)
-
-    def tanh(self):
-        """``ag.tanh(self)``: see there for shapes and the gradient."""
-        return elementwise.tanh(self)
-
-    def sigmoid(self):
-        """``ag.sigmoid(self)``: see there for shapes and the gradient."""
-        return elementwise.sigmoid(self)
-
-    def relu(self):
-        """``ag.relu(self)``: see there for shapes and the gradient."""
-        return elementwise.relu(self)
-
-    def clip(self, min=None, max=None):
-        """``ag.clip(self, min, max)``; min=None, max=None (the defaults) leave that side open."""
-        return elementwise.clip(self, min, max)
-
-    def astype(self, dtype, copy=True):
-        """The same values as ``dtype`` (same shape); the gradient is cast back to this tensor's dtype.
-        copy (default True) is NumPy's argument, accepted so that a formula reads the same on arrays:
-        a tensor already of ``dtype`` is returned as is either way (it is never written in place)."""
-        return elementwise.astype(self, dtype)
-
-    def sum(self, axis=None, keepdims=False):
-        """``ag.sum(self, axis, keepdims)``; defaults axis=None (all axes), keepdims=False."""
-        return reduce.sum(self, axis, keepdims)
-
-    def mean(self, axis=None, keepdims=False):
-        """``ag.mean(self, axis, keepdims)``; defaults axis=None (all axes), keepdims=False."""
-        return reduce.mean(self, axis, keepdims)
-
-    def max(self, axis=None, keepdims=False):
-        """``ag.max(self, axis, keepdims)``; defaults axis=None (all axes), keepdims=False."""
-        return reduce.max(self, axis, keepdims)
-
-    def min(self, axis=None, keepdims=False):
-        """``ag.min(self, axis, keepdims)``; defaults axis=None (all axes), keepdims=False."""
-        return reduce.min(self, axis, keepdims)
-
-    def var(self, axis=None, keepdims=False, ddof=0):
-        """``ag.var(self, axis, keepdims, ddof)``; defaults axis=None (all axes), keepdims=False, ddof=0."""
-        return reduce.var(self, axis, keepdims, ddof)
-
-    def logsumexp(self, axis=None, keepdims=False):
-        """``ag.logsumexp(self, axis, keepdims)``; defaults axis=None (all axes), keepdims=False."""
-        return reduce.logsumexp(self, axis, keepdims)
-
-    def softmax(self, axis=-1):
-        """``ag.softmax(self, axis)``; default axis=-1 (the last)."""
-        return reduce.softmax(self, axis)
-
-    def log_softmax(self, axis=-1):
-        """``ag.log_softmax(self, axis)``; default axis=-1 (the last)."""
-        return reduce.log_softmax(self, axis)
-
-    def argmax(self, axis=None, keepdims=False):
-        """``ag.argmax(self, axis, keepdims)``: an integer array; defaults axis=None (flat index), keepdims=False."""
-        return reduce.argmax(self, axis, keepdims)
-
-    def reshape(self, *shape):
-        """``ag.reshape``: ``x.reshape(2, 3)`` or ``x.reshape((2, 3))``; one entry may be -1."""
-        return shape_ops.reshape(self, shape[0] if len(shape) == 1 else shape)
-
-    def transpose(self, *axes):
-        """NumPy's ``transpose(*axes)`` (a permutation), except that two axes swap those two,
-        PyTorch's ``x.transpose(dim0, dim1)``: so ``x.transpose(0, 1)`` of a matrix is its transpose."""
-        if len(axes) == 2 and all(isinstance(a, numbers.Integral) for a in axes):
-            return shape_ops.swapaxes(self, *axes)
-        return shape_ops.transpose(self, axes[0] if len(axes) == 1 else (axes or None))
-
-    @property
-    def T(self):
-        """All axes reversed, ``ag.transpose(self)``: (A, B) -> (B, A)."""
-        return shape_ops.transpose(self)
-
-    def swapaxes(self, axis1, axis2):
-        """``ag.swapaxes(self, axis1, axis2)``: see there for shapes and the gradient."""
-        return shape_ops.swapaxes(self, axis1, axis2)
-
-    def flatten(self, start_dim=0, end_dim=-1):
-        """``ag.flatten(self, start_dim, end_dim)``; defaults start_dim=0, end_dim=-1 (1-D)."""
-        return shape_ops.flatten(self, start_dim, end_dim)
-
-    def squeeze(self, axis=None):
-        """``ag.squeeze(self, axis)``; default axis=None removes every axis of length 1."""
-        return shape_ops.squeeze(self, axis)
-
-    def expand_dims(self, axis):
-        """``ag.expand_dims(self, axis)``, also called ``unsqueeze``: a new axis of length 1 at ``axis``."""
-        return shape_ops.expand_dims(self, axis)
-
-    unsqueeze = expand_dims
-
-    def broadcast_to(self, shape):
-        """``ag.broadcast_to(self, shape)``: see there for shapes and the gradient."""
-        return shape_ops.broadcast_to(self, shape)
-
-    def matmul(self, other):
-        """``ag.matmul(self, other)`` (``self @ other``): see there for shapes and the gradient."""
-        return linalg.matmul(self, other)
-
 
 class BackwardError(RuntimeError, ValueError):
     """A misuse of ``backward()``: a ValueError, and PyTorch's RuntimeError for code written
@@ -504,60 +268,6 @@ class BackwardError(RuntimeError, ValueError):
 
 def _no_backward():
     return None
-
-
-def _plain(x):
-    return x.value if isinstance(x, Tensor) else x
-
-
-def _compared(other, op):
-    """The other side of a comparison as numbers (a wrong type names the comparison)."""
-    if isinstance(other, Tensor):
-        return other.value
-    if type(other) in (int, float) or type(other) is np.ndarray:
-        return other
-    return as_array(other, f"Tensor {op}", "other")
-
-
-def _plain_index(index):
-    if isinstance(index, tuple):
-        return tuple(_plain(i) for i in index)
-    return _plain(index)
-
-
-def as_array(value, where, name=None):
-    """``value`` as a numeric ndarray (shared, not copied, when it already is one).
-
-    ``where`` is the function the user called and ``name`` its argument: a wrong value is a
-    TypeError saying so (``mul: b must be a number, array or Tensor, got NoneType``). The checks
-    run only for values that are not already a Tensor or a numeric ndarray.
-    """
-    if isinstance(value, Tensor):
-        return value.value
-    if type(value) is not np.ndarray:
-        if isinstance(value, (str, bytes)) or (
-            not isinstance(value, (numbers.Number, list, tuple, np.generic, np.ndarray))
-        ):
-            if name is None:
-                raise TypeError(f"{where}: expected numbers or an array, got {type(value).__name__}")
-            raise TypeError(f"{where}: {name} must be a number, array or Tensor, got {_described(value)}")
-        try:
-            value = np.asarray(value)
-        except ValueError as error:  # ragged nested lists
-            subject = f"{name} " if name else ""
-            raise TypeError(f"{where}: cannot make an array of {subject}{value!r}: {error}") from None
-    if value.dtype.kind not in "biuf":
-        subject = f"{name} must be" if name else "expected"
-        raise TypeError(f"{where}: {subject} a numeric array, got dtype {value.dtype}")
-    return value
-
-
-def _described(value):
-    """A wrong value's type, and the value itself when it is short text (``str 'abc'``)."""
-    kind = type(value).__name__
-    if isinstance(value, (str, bytes)) and len(value) <= 20:
-        return f"{kind} {value!r}"
-    return kind
 
 
 def as_tensor(x, op="constant", name=None):
@@ -586,5 +296,4 @@ def constant(value, like=None, op="constant", name=None):
 
 
 # the ops build Tensors, so they are imported once the class exists
-from autograd.ops import elementwise, linalg, reduce  # noqa: E402
-from autograd.ops import shape as shape_ops  # noqa: E402
+from autograd.ops import elementwise, linalg, reduce, shape  # noqa: E402, F401
