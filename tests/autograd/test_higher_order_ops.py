@@ -157,7 +157,7 @@ def test_reshape_transpose_swapaxes_and_flatten(shape, data):
     end = data.draw(st.integers(start, ndim - 1), label="end_dim")
 
     def ours(x):
-        moved = x.transpose(*order).reshape(shape[::-1]) * ag.swapaxes(x, a1, a2).reshape(-1)[::-1].reshape(
+        moved = ag.transpose(x, order).reshape(shape[::-1]) * ag.swapaxes(x, a1, a2).reshape(-1)[::-1].reshape(
             shape[::-1])
         return ag.flatten(moved, start, end) ** 2
 
