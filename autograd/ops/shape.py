@@ -59,6 +59,8 @@ def transpose(x, axes=None):
     if axes is None:
         axes = tuple(reversed(range(x.ndim)))
     else:
+        if is_int(axes):  # NumPy's one-axis permutation of a vector: x.transpose(0)
+            axes = (axes,)
         axes = tuple(normalize_axis(a, x.ndim, "transpose") for a in axes)
         if sorted(axes) != list(range(x.ndim)):
             raise ValueError(f"transpose: axes {axes} are not a permutation of {x.ndim} axes")

@@ -83,6 +83,14 @@ def test_index_with_an_integer_tensor():
     np.testing.assert_array_equal(x.grad, [0, 0, 0, 2])
 
 
+def test_transpose_of_a_vector_by_one_int_axis_as_numpy():
+    x = ag.Tensor(np.arange(3.0))
+    for out in (x.transpose(0), ag.transpose(x, -1), x.transpose((0,))):
+        np.testing.assert_array_equal(out.value, np.arange(3.0), err_msg="expected a vector's transpose(0) to be itself")
+    with pytest.raises(ValueError, match="not a permutation"):
+        ag.transpose(ag.Tensor(np.ones((2, 3))), 0)
+
+
 def test_concatenate_matches_torch():
     torch = pytest.importorskip("torch")
     check_against_torch(lambda a, b: ag.concatenate([a, b], axis=0), lambda a, b: torch.cat([a, b], dim=0),
