@@ -86,7 +86,8 @@ def test_index_with_an_integer_tensor():
 def test_transpose_of_a_vector_by_one_int_axis_as_numpy():
     x = ag.Tensor(np.arange(3.0))
     for out in (x.transpose(0), ag.transpose(x, -1), x.transpose((0,))):
-        np.testing.assert_array_equal(out.value, np.arange(3.0), err_msg="expected transpose(0) of a vector to be itself")
+        np.testing.assert_array_equal(out.value, np.arange(3.0),
+                                      err_msg="expected transpose(0) of a vector to be itself")
     with pytest.raises(ValueError, match="not a permutation"):
         ag.transpose(ag.Tensor(np.ones((2, 3))), 0)
 
