@@ -91,18 +91,19 @@ def _visit(root, order, visited):
             order.append(node)
 
 
-def backward(root, seed):
+def backward(root, seed, create_graph=False):
     """Backpropagate from ``root`` with ``d root = seed`` through the whole graph.
 
     The closures run with recording off: an op whose backward is written with other ops (a
-    convolution's, with convolutions) builds no graph of its own.
+    convolution's, with convolutions) builds no graph of its own. With ``create_graph`` they run
+    with recording on, as in ``ag.grad``, and the gradients are nodes (``seed`` is one too).
     """
     order = topological_order(root)
     for node in order:
         if node.inputs:
             node._reset_grad()
     root._seed_grad(seed)
-    run_closures(order)
+    run_closures(order, None, create_graph)
 
 
 def run_closures(order, selected=None, create_graph=False):

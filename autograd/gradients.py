@@ -21,7 +21,8 @@ def grad(outputs, inputs, grad_outputs=None, create_graph=False, allow_unused=Fa
     inputs: a Tensor or Scalar, or a sequence of them.
     grad_outputs: None (the default: each output must hold one element, its seed is 1) or one
     seed per output, of its shape (an array, number or Tensor; None in the sequence for an
-    implicit 1): the vector of a vector-Jacobian product.
+    implicit 1): the vector of a vector-Jacobian product. With ``create_graph=True`` a seed that
+    requires grad stays in the graph, so the result can be differentiated with respect to it.
     create_graph: False (the default) returns constants; True returns gradients that are
     themselves differentiable (Tensors for Tensor inputs, Scalars for Scalar inputs).
     allow_unused: False (the default) raises a ValueError naming an input the outputs do not
@@ -32,11 +33,41 @@ def grad(outputs, inputs, grad_outputs=None, create_graph=False, allow_unused=Fa
     """
     outputs = _nodes(outputs, "outputs")
     inputs = _nodes(inputs, "inputs")
+    seeds = _seeds(outputs, grad_outputs, create_graph)
+    return _gradients(outputs, inputs, seeds, create_graph, allow_unused, "grad")
+
+
+def backward(output, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+    """``output.backward(...)`` of a Tensor or a Scalar: PyTorch's ``Tensor.backward``.
+
+    gradient: None (the default: ``output`` must hold one element, its seed is 1) or the seed,
+    of ``output``'s shape: the vector of a vector-Jacobian product.
+    retain_graph: None (the default) or a bool, accepted for code written against PyTorch. agrad
+    always keeps the graph until its tensors are garbage, so ``backward`` may be called again.
+    create_graph: False (the default) adds arrays into the ``.grad``s; True adds gradients that
+    are Tensors (Scalars) in a graph, so ``x.grad`` can be differentiated again.
+    inputs: None (the default: every node of the graph gets its gradient, leaves accumulate) or a
+    Tensor/Scalar or sequence of them: only their ``.grad``s are added to, the others are left
+    as they were.
+    """
+    for name, flag in (("retain_graph", retain_graph), ("create_graph", create_graph)):
+        if flag is not None and not isinstance(flag, (bool, np.bool_)):
+            raise TypeError(f"backward: {name} must be None or a bool, got {type(flag).__name__}")
+    (seed,) = _seeds((output,), (gradient,), create_graph, "backward", "gradient")
+    if inputs is None:
+        engine.backward(output, seed, bool(create_graph))
+        return
+    inputs = _nodes(inputs, "inputs", "backward")
+    found = _gradients((output,), inputs, (seed,), bool(create_graph), True, "backward")
+    for x, g in zip(inputs, found, strict=True):
+        if g is not None:
+            x._seed_grad(g if create_graph else g.value)
+
+
+def _gradients(outputs, inputs, seeds, create_graph, allow_unused, caller):
     for i, x in enumerate(inputs):
         if isinstance(x, Tensor) and not x.requires_grad:
-            raise ValueError(f"grad: inputs[{i}] does not require grad (a constant, or built under no_grad)")
-    seeds = _seeds(outputs, grad_outputs, create_graph)
-
+            raise ValueError(f"{caller}: inputs[{i}] does not require grad (a constant, or built under no_grad)")
     order = engine.topological_order(list(outputs))
     input_ids = {id(x) for x in inputs}
     in_graph = {id(node) for node in order}
@@ -44,7 +75,7 @@ def grad(outputs, inputs, grad_outputs=None, create_graph=False, allow_unused=Fa
         if id(x) not in in_graph and not allow_unused:
             name = f" ({x.label!r})" if x.label else ""
             raise ValueError(
-                f"grad: inputs[{i}]{name} is not used to compute the outputs; pass allow_unused=True "
+                f"{caller}: inputs[{i}]{name} is not used to compute the outputs; pass allow_unused=True "
                 "to get None for it"
             )
     # the closures that matter: those of nodes with an input on a path to one of the inputs
@@ -72,34 +103,41 @@ def grad(outputs, inputs, grad_outputs=None, create_graph=False, allow_unused=Fa
             node._set_grad_state(state)
 
 
-def _nodes(value, name):
-    """A Tensor/Scalar or a sequence of them, as a tuple (errors name ``grad``'s argument)."""
+def _nodes(value, name, caller="grad"):
+    """A Tensor/Scalar or a sequence of them, as a tuple (errors name ``caller``'s argument)."""
     items = (value,) if isinstance(value, (Tensor, Scalar)) else value
     if not isinstance(items, (list, tuple)):
-        raise TypeError(f"grad: {name} must be a Tensor, a Scalar or a sequence of them, got {type(value).__name__}")
+        raise TypeError(
+            f"{caller}: {name} must be a Tensor, a Scalar or a sequence of them, got {type(value).__name__}"
+        )
     if not items:
-        raise ValueError(f"grad: {name} is empty")
+        raise ValueError(f"{caller}: {name} is empty")
     for i, item in enumerate(items):
         if not isinstance(item, (Tensor, Scalar)):
-            raise TypeError(f"grad: {name}[{i}] must be a Tensor or a Scalar, got {type(item).__name__}")
+            raise TypeError(f"{caller}: {name}[{i}] must be a Tensor or a Scalar, got {type(item).__name__}")
     return tuple(items)
 
 
-def _seeds(outputs, grad_outputs, create_graph):
+def _seeds(outputs, grad_outputs, create_graph, caller="grad", seed_name="grad_outputs"):
+    """The seed of each output, checked: arrays, or nodes with ``create_graph`` (a seed that
+    requires grad stays in the graph). ``backward`` names its one output and ``gradient``."""
     if grad_outputs is None:
         grad_outputs = (None,) * len(outputs)
     elif isinstance(grad_outputs, (Tensor, Scalar, np.ndarray, int, float)):
         grad_outputs = (grad_outputs,)
     elif not isinstance(grad_outputs, (list, tuple)):
-        raise TypeError(f"grad: grad_outputs must be None, a Tensor or a sequence, got {type(grad_outputs).__name__}")
+        raise TypeError(
+            f"{caller}: {seed_name} must be None, a Tensor or a sequence, got {type(grad_outputs).__name__}"
+        )
     if len(grad_outputs) != len(outputs):
-        raise ValueError(f"grad: {len(grad_outputs)} grad_outputs for {len(outputs)} outputs")
+        raise ValueError(f"{caller}: {len(grad_outputs)} {seed_name} for {len(outputs)} outputs")
     seeds = []
     for i, (output, seed) in enumerate(zip(outputs, grad_outputs, strict=True)):
+        which, seed_arg = (f"outputs[{i}]", f"{seed_name}[{i}]") if caller == "grad" else ("the output", seed_name)
         if isinstance(output, Scalar):
             seed = 1.0 if seed is None else seed
             if not isinstance(seed, Scalar):
-                seed = float(as_array(seed, "grad", f"grad_outputs[{i}]"))
+                seed = float(as_array(seed, caller, seed_arg))
                 seed = Scalar(seed) if create_graph else seed
             elif not create_graph:
                 seed = seed.value
@@ -107,24 +145,25 @@ def _seeds(outputs, grad_outputs, create_graph):
             continue
         if not output.requires_grad:
             raise BackwardError(
-                f"grad: outputs[{i}] does not require grad: it was built from constants, under no_grad, "
-                f"or from integer/bool data (dtype {output.dtype})"
+                f"{caller}: {which} does not require grad: it was built from constants, under no_grad, "
+                f"or from integer/bool data (dtype {output.dtype}; only floating tensors require grad, "
+                "e.g. ag.Tensor(np.array(..., dtype=np.float32)))"
             )
         if seed is None:
             if output.size != 1:
                 raise BackwardError(
-                    f"grad: grad can be implicitly created only for a single-element output, outputs[{i}] "
-                    f"has shape {output.shape}; pass grad_outputs=..."
+                    f"{caller}: grad can be implicitly created only for a single-element output, {which} "
+                    f"has shape {output.shape}; pass {seed_name}=..."
                 )
             seed = np.ones_like(output.value)
         if isinstance(seed, Tensor):
             if seed.shape != output.shape:
-                raise BackwardError(f"grad: grad_outputs[{i}] has shape {seed.shape}, outputs[{i}] has {output.shape}")
+                raise BackwardError(f"{caller}: {seed_arg} has shape {seed.shape}, {which} has {output.shape}")
             seeds.append(seed if create_graph else seed.value.astype(output.dtype, copy=False))
             continue
-        seed = as_array(seed, "grad", f"grad_outputs[{i}]")
+        seed = as_array(seed, caller, seed_arg)
         if seed.shape != output.shape:
-            raise BackwardError(f"grad: grad_outputs[{i}] has shape {seed.shape}, outputs[{i}] has {output.shape}")
+            raise BackwardError(f"{caller}: {seed_arg} has shape {seed.shape}, {which} has {output.shape}")
         seed = seed.astype(output.dtype, copy=False)
         seeds.append(constant(seed) if create_graph else seed)
     return seeds

@@ -95,9 +95,17 @@ class Scalar:
     def _seed_grad(self, seed):
         self._grad += seed
 
-    def backward(self):
-        """d self / d every node below it, accumulated into their ``.grad``."""
-        engine.backward(self, 1.0)
+    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+        """d self / d every node below it, accumulated into their ``.grad``.
+
+        The arguments are PyTorch's, as for ``Tensor.backward``: gradient=None (the seed, 1.0),
+        retain_graph=None (the graph is kept anyway), create_graph=False (True: the ``.grad``s
+        are Scalars that can be differentiated again), inputs=None (every node; or only these
+        Scalars' ``.grad``s are added to).
+        """
+        from autograd import gradients  # it imports this module
+
+        gradients.backward(self, gradient, retain_graph, create_graph, inputs)
 
     def zero_grad(self):
         """Reset ``grad`` to 0.0 (gradients accumulate across ``backward()`` calls)."""

@@ -107,6 +107,11 @@ class Tensor(TensorMethods, TensorArray):
         if g is None:
             self._grad = None
             return
+        if isinstance(g, Tensor) and g.requires_grad and g.shape == self.value.shape:
+            # a gradient in a graph (PyTorch allows one with a grad_fn): kept as a node
+            self._grad = g if g.dtype == self.value.dtype else g.astype(self.value.dtype)
+            self._grad_owned = False
+            return
         g = np.asarray(g.value if isinstance(g, Tensor) else g)
         if g.shape != self.value.shape:
             if g.ndim != 0:
@@ -222,35 +227,23 @@ class Tensor(TensorMethods, TensorArray):
         return self
 
     def _seed_grad(self, seed):
-        self.accumulate_grad(seed)
-
-    def backward(self, grad=None):
-        """Backpropagate from this tensor, adding into every leaf's ``.grad``.
-
-        Without ``grad`` the tensor must hold one element (a loss); otherwise pass
-        ``grad``, an array of this tensor's shape (the vector of a vector-Jacobian product).
-        Calling it again adds again (PyTorch's rule): use ``zero_grad()`` between steps.
-        """
-        if not self.requires_grad:
-            raise BackwardError(
-                f"backward: this tensor does not require grad: it was built from constants, under "
-                f"no_grad, or from integer/bool data (dtype {self.dtype}; only floating tensors "
-                "require grad, e.g. ag.Tensor(np.array(..., dtype=np.float32)))"
-            )
-        if grad is None:
-            if self.value.size != 1:
-                raise BackwardError(
-                    f"backward: grad can be implicitly created only for a single-element "
-                    f"output, this one has shape {self.value.shape}; pass grad=..."
-                )
-            seed = np.ones_like(self.value)
+        if type(seed) is Tensor and seed.requires_grad:
+            self._accumulate_node(seed)  # a seed in a graph (create_graph): it stays there
         else:
-            seed = as_array(grad, "backward", "grad")
-            if seed.shape != self.value.shape:
-                raise BackwardError(
-                    f"backward: grad has shape {seed.shape}, the output has {self.value.shape}"
-                )
-        engine.backward(self, seed)
+            self.accumulate_grad(seed)
+
+    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+        """Backpropagate from this tensor, adding into every leaf's ``.grad``: PyTorch's
+        ``Tensor.backward`` (``autograd.gradients.backward`` has the arguments' details).
+
+        Without ``gradient`` the tensor must hold one element (a loss); otherwise pass
+        ``gradient``, an array of this tensor's shape (the vector of a vector-Jacobian product).
+        Calling it again adds again (PyTorch's rule): use ``zero_grad()`` between steps.
+        Defaults: gradient=None, retain_graph=None (agrad keeps the graph anyway),
+        create_graph=False (True: the ``.grad``s are Tensors that can be differentiated again),
+        inputs=None (every leaf; or only these tensors' ``.grad``s are added to).
+        """
+        gradients.backward(self, gradient, retain_graph, create_graph, inputs)
 
     def zero_grad(self):
         """Reset ``grad`` to zeros (gradients accumulate across ``backward()`` calls)."""
@@ -296,4 +289,5 @@ def constant(value, like=None, op="constant", name=None):
 
 
 # the ops build Tensors, so they are imported once the class exists
+from autograd import gradients  # noqa: E402  (it builds Tensors and Scalars)
 from autograd.ops import elementwise, linalg, reduce, shape  # noqa: E402, F401

@@ -1,7 +1,10 @@
 """``nn.utils``: gradient clipping, PyTorch's ``clip_grad_norm_`` and ``clip_grad_value_``.
 
 Both change the parameters' ``.grad`` in place, between ``loss.backward()`` and
-``optimizer.step()``; parameters nothing flowed into (``has_grad`` False) are skipped.
+``optimizer.step()``; parameters nothing flowed into (``has_grad`` False) are skipped. A
+gradient that is a Tensor in a graph (``backward(create_graph=True)``) is replaced by its
+clipped value as a recorded op instead, so it stays differentiable, with the clipping factor
+a constant as in PyTorch (where clipping runs under no_grad).
 """
 
 import math
@@ -41,7 +44,7 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
     params = _with_grads(parameters, "clip_grad_norm_")
     if not params:
         return np.float32(0.0)
-    grads = [p.grad for p in params]
+    grads = [_values(p.grad) for p in params]
     dtype = np.result_type(*grads)
     if math.isinf(norm_type):
         norms = [np.max(np.abs(g)) if g.size else dtype.type(0) for g in grads]
@@ -55,8 +58,11 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
                            f"non-finite ({total}), so it cannot be clipped; pass error_if_nonfinite=False "
                            "to clip anyway")
     coefficient = min(dtype.type(max_norm) / (total + dtype.type(1e-6)), dtype.type(1.0))
-    for g in grads:
-        g *= coefficient
+    for p in params:
+        if isinstance(p.grad, Tensor):
+            p.grad = p.grad * coefficient
+        else:
+            p.grad *= coefficient
     return total
 
 
@@ -68,4 +74,11 @@ def clip_grad_value_(parameters, clip_value, foreach=None):
     if isinstance(clip_value, bool) or not isinstance(clip_value, numbers.Real):
         raise TypeError(f"clip_grad_value_: clip_value must be a real number, got {clip_value!r}")
     for p in _with_grads(parameters, "clip_grad_value_"):
-        np.clip(p.grad, -clip_value, clip_value, out=p.grad)
+        if isinstance(p.grad, Tensor):
+            p.grad = p.grad.clip(-clip_value, clip_value)
+        else:
+            np.clip(p.grad, -clip_value, clip_value, out=p.grad)
+
+
+def _values(g):
+    return g.value if isinstance(g, Tensor) else g
