@@ -44,74 +44,56 @@ def call_with_hooks(module, hooks, args, kwargs):
 class _Gate:
     """The identity nodes of one call with full backward hooks.
 
-    Every positional input that requires grad reaches ``forward`` through a node of its own; these
-    all hang off one ``packed`` node, whose closure runs once all of theirs have (it comes after
-    them in the backward order): then ``grad_input`` is complete, the hooks see it, and their
-    result flows on to the real inputs.
+    The module's outputs and its positional inputs that require grad each pass through an
+    identity node, joined (``_joined``) so that one closure runs once every gradient of that side
+    is in: on the output side it completes ``grad_output``; on the input side, later in the pass,
+    ``grad_input`` is complete, the hooks see it, and their result flows on to the real inputs.
+    PyTorch's values: once any input requires grad, a tensor input that receives nothing reports
+    zeros; with none, the hooks run from the output side with ``grad_input`` all None.
     """
 
     def __init__(self, module, hooks, args):
-        self.module, self.hooks, self.n_args = module, hooks, len(args)
-        self.positions = [i for i, a in enumerate(args) if isinstance(a, Tensor) and a.requires_grad]
-        self.slots = [None] * len(args)
+        self.module, self.hooks, self.args = module, hooks, args
+        self.tensors = [i for i, a in enumerate(args) if isinstance(a, Tensor)]
+        self.positions = [i for i in self.tensors if args[i].requires_grad]
         self.grad_output = None
-        if not self.positions:
-            self.inputs = args
-            return
-        sources = [args[i] for i in self.positions]
-        packed = Tensor(np.zeros(0, dtype=sources[0].dtype), inputs=sources, op="backward_hook")
-        gate = self
+        self.inputs = args
+        if self.positions:
+            inputs = list(args)
+            joined = _joined([args[i] for i in self.positions], self._inputs_complete)
+            for i, node in zip(self.positions, joined, strict=True):
+                inputs[i] = node
+            self.inputs = tuple(inputs)
 
-        def _backward():
-            grad_input = gate._call_hooks(tuple(gate.slots))
-            for i, source in zip(gate.positions, sources, strict=True):
-                if grad_input[i] is not None:
-                    source.accumulate_grad(grad_input[i])
-
-        packed._backward = _backward
-        inputs = list(args)
-        for i in self.positions:
-            inputs[i] = self._slot(packed, args[i], i)
-        self.inputs = tuple(inputs)
-
-    def _slot(self, packed, source, i):
-        output = Tensor(source.value, inputs=(packed,), op="backward_hook")
-        gate = self
-
-        def _backward():
-            gate.slots[i] = output.grad
-            packed.accumulate_grad(np.zeros(0, dtype=packed.dtype))
-
-        output._backward = _backward
-        return output
+    def _inputs_complete(self, grads):
+        grad_input = [None] * len(self.args)
+        for i in self.tensors:
+            grad_input[i] = np.zeros_like(self.args[i].value)
+        for i, g in zip(self.positions, grads, strict=True):
+            if g is not None:
+                grad_input[i] = g
+        grad_input = self._call_hooks(tuple(grad_input))
+        return [grad_input[i] for i in self.positions]
 
     def watch(self, output):
         outputs = output if isinstance(output, tuple) else (output,)
-        watched = [o for o in outputs if isinstance(o, Tensor) and o.requires_grad]
+        watched = [k for k, o in enumerate(outputs) if isinstance(o, Tensor) and o.requires_grad]
         if not watched:
             return output
-        grads = [None] * len(outputs)
-        gate = self
-        remaining = [len(watched)]
 
-        def identity(k, source):
-            node = Tensor(source.value, inputs=(source,), op="backward_hook")
+        def outputs_complete(grads):
+            grad_output = [None] * len(outputs)
+            for k, g in zip(watched, grads, strict=True):
+                grad_output[k] = g
+            self.grad_output = tuple(grad_output)
+            if not self.positions:  # no input needs a gradient: the hooks run now (as torch)
+                self._call_hooks((None,) * len(self.args))
+            return grads
 
-            def _backward():
-                grads[k] = node.grad
-                remaining[0] -= 1
-                if remaining[0] == 0:
-                    gate.grad_output = tuple(grads)
-                    if not gate.positions:  # no input needs a gradient: the hooks run now (as torch)
-                        gate._call_hooks((None,) * gate.n_args)
-                source.accumulate_grad(node.grad)
-
-            node._backward = _backward
-            return node
-
-        wrapped = tuple(identity(k, o) if isinstance(o, Tensor) and o.requires_grad else o
-                        for k, o in enumerate(outputs))
-        return wrapped if isinstance(output, tuple) else wrapped[0]
+        wrapped = list(outputs)
+        for k, node in zip(watched, _joined([outputs[k] for k in watched], outputs_complete), strict=True):
+            wrapped[k] = node
+        return tuple(wrapped) if isinstance(output, tuple) else wrapped[0]
 
     def _call_hooks(self, grad_input):
         for fn in list(self.hooks.values()):
@@ -123,3 +105,33 @@ class _Gate:
                                      f"for {len(grad_input)} inputs")
                 grad_input = replaced
         return grad_input
+
+
+def _joined(sources, complete):
+    """One identity node per source (Tensors that require grad), all hanging off one zero-size
+    node: its closure comes after theirs in the backward order, so it runs once each of them
+    that receives a gradient has. ``complete(grads)`` (None where nothing arrived) returns the
+    gradients to pass on to the sources."""
+    grads = [None] * len(sources)
+    packed = Tensor(np.zeros(0, dtype=sources[0].dtype), inputs=tuple(sources), op="backward_hook")
+
+    def _backward():
+        passed = complete(tuple(grads))
+        grads[:] = [None] * len(sources)  # the next backward pass starts afresh
+        for source, g in zip(sources, passed, strict=True):
+            if g is not None:
+                source.accumulate_grad(g)
+
+    packed._backward = _backward
+
+    def identity(k, source):
+        node = Tensor(source.value, inputs=(packed,), op="backward_hook")
+
+        def _backward():
+            grads[k] = node.grad
+            packed.accumulate_grad(np.zeros(0, dtype=packed.dtype))
+
+        node._backward = _backward
+        return node
+
+    return [identity(k, source) for k, source in enumerate(sources)]

@@ -111,3 +111,74 @@ def test_forward_hooks_capture_lenet_feature_maps():
 def test_hook_registration_checks_name_the_method():
     with pytest.raises(TypeError, match="register_forward_hook: hook must be callable"):
         nn.Linear(2, 2).register_forward_hook(None)
+
+
+class _TwoInTwoOut(nn.Module):
+    """forward(a, b, scale, unused) -> (a * b * scale, a + b): a non-tensor argument, a tensor
+    argument that may not require grad, one nothing flows into, and an output the loss may skip."""
+
+    def forward(self, a, b, scale, unused):
+        return a * b * scale, a + b
+
+
+class _TwoInTwoOutTorch(torch.nn.Module):
+    def forward(self, a, b, scale, unused):
+        return a * b * scale, a + b
+
+
+def _run_two(model, tensor, as_numpy, use_second, b_requires_grad):
+    log = []
+
+    def snapshot(g):  # torch may accumulate into the very tensor a hook saw
+        return None if g is None else np.array(as_numpy(g))
+
+    model.register_full_backward_hook(lambda module, grad_input, grad_output: log.append(
+        ("first", [snapshot(g) for g in grad_input], [snapshot(g) for g in grad_output])))
+    model.register_full_backward_hook(lambda module, grad_input, grad_output: log.append(("second",)))
+    a, b = tensor([1.0, 2.0], True), tensor([3.0, -1.0], b_requires_grad)
+    for _ in range(2):  # a second pass must not see the first one's gradients
+        first, second = model(a, b, 2.0, tensor([5.0], True))
+        loss = (first ** 2).sum() + ((second * 3).sum() if use_second else 0)
+        loss.backward()
+        use_second = not use_second
+    return log, as_numpy(a.grad)
+
+
+@pytest.mark.parametrize("use_second", [True, False], ids=["both-outputs", "one-output-unused"])
+@pytest.mark.parametrize("b_requires_grad", [True, False], ids=["b-requires-grad", "b-constant"])
+def test_full_backward_hook_arguments_as_torch(use_second, b_requires_grad):
+    """torch 2.13's values: None for a non-tensor argument and for an output nothing flowed into;
+    zeros for a tensor input that receives no gradient (or does not require grad) once another
+    input requires grad; hooks in registration order, once per pass."""
+    ours = _run_two(_TwoInTwoOut(), lambda v, rg: ag.Tensor(np.array(v), requires_grad=rg), plain,
+                    use_second, b_requires_grad)
+    theirs = _run_two(_TwoInTwoOutTorch(), lambda v, rg: torch.tensor(v, dtype=torch.double, requires_grad=rg),
+                      torch_plain, use_second, b_requires_grad)
+    log, torch_log = ours[0], theirs[0]
+    assert [entry[0] for entry in log] == [entry[0] for entry in torch_log], "expected torch's hook calls"
+    for mine, reference in zip(log, torch_log, strict=True):
+        for side in (1, 2):
+            if len(reference) <= side:
+                continue
+            for k, (a, b) in enumerate(zip(mine[side], reference[side], strict=True)):
+                what = f"{'grad_input' if side == 1 else 'grad_output'}[{k}]"
+                if b is None:
+                    assert a is None, f"expected {what} None as torch, got {a}"
+                else:
+                    np.testing.assert_allclose(a, b, err_msg=f"expected torch's {what}")
+    np.testing.assert_allclose(ours[1], theirs[1], err_msg="expected torch's accumulated a.grad")
+
+
+def test_full_backward_hook_runs_in_ag_grad_and_in_a_graph_creating_pass():
+    layer = nn.Linear(2, 1)
+    layer.to(np.float64)
+    seen = []
+    layer.register_full_backward_hook(lambda module, grad_input, grad_output: seen.append(type(grad_input[0])))
+    x = ag.Tensor(np.array([[0.5, -1.0]]))
+    (g,) = ag.grad(ag.tanh(layer(x)).sum(), x, create_graph=True)
+    (gg,) = ag.grad(g.sum(), x)
+    assert seen[0] is ag.Tensor, f"expected the hook to see a Tensor gradient under create_graph, saw {seen}"
+    w = layer.weight.value[0]
+    t = np.tanh(x.value[0] @ w + layer.bias.value[0])
+    np.testing.assert_allclose(gg.value[0], -2 * t * (1 - t * t) * w * w.sum(),
+                               err_msg="expected the second derivative through the hooked layer")
