@@ -3,6 +3,7 @@
 Each operator builds the output node and, right below it, the closure that sends the output's
 gradient back to the inputs: the chain rule next to the arithmetic. Plain numbers mixed in
 (``2 * x``, ``1 + s``) become constant leaves, as in micrograd, so they appear in drawn graphs.
+The gradient storage, ``backward()`` and the conversions are in ``scalar_node.py``.
 """
 
 import math
@@ -10,8 +11,8 @@ import numbers
 
 import numpy as np
 
-from autograd import engine
 from autograd.engine import primal
+from autograd.scalar_node import ScalarNode
 
 # the closures compute with primal(...): in ag.grad(..., create_graph=True) they build a graph
 TWICE_DIFFERENTIABLE = True
@@ -26,7 +27,7 @@ def _no_backward():
     return None
 
 
-class Scalar:
+class Scalar(ScalarNode):
     """A differentiable Python float (double precision).
 
     ``value`` (alias ``data``) is the number, ``grad`` the accumulated d(root)/d(self),
@@ -50,66 +51,6 @@ class Scalar:
         self.inputs = tuple(inputs)
         self.op = op
         self.label = label
-
-    # -- gradient storage (the engine's node protocol) ------------------------------------
-    @property
-    def grad(self):
-        """d(root)/d(self), a float: 0.0 until a ``backward()`` adds into it; setting it stores a float."""
-        return self._grad
-
-    @grad.setter
-    def grad(self, value):
-        self._grad = float(value)
-
-    @property
-    def data(self):
-        """micrograd's name for ``value``."""
-        return self.value
-
-    @data.setter
-    def data(self, value):
-        self.value = float(value)
-
-    def _reset_grad(self):
-        self._grad = 0.0
-
-    # -- the engine's protocol for ag.grad (see Tensor) ---------------------------------------
-    def _grad_state(self):
-        return self._grad
-
-    def _set_grad_state(self, state):
-        self._grad = state
-
-    def _grad_as_plain(self):
-        g = self._grad
-        return g.value if type(g) is Scalar else g
-
-    def _add_untracked_grad(self, g, node, upstream):
-        parents = tuple(s for s in (upstream, *node.inputs) if type(s) is Scalar)
-        marked = Scalar(g, f"backward of {node.op or 'op'}", engine.not_twice_differentiable(node), parents)
-        self._grad = self._grad + marked
-
-    def _itself(self):
-        return self
-
-    def _seed_grad(self, seed):
-        self._grad += seed
-
-    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
-        """d self / d every node below it, accumulated into their ``.grad``.
-
-        The arguments are PyTorch's, as for ``Tensor.backward``: gradient=None (the seed, 1.0),
-        retain_graph=None (the graph is kept anyway), create_graph=False (True: the ``.grad``s
-        are Scalars that can be differentiated again), inputs=None (every node; or only these
-        Scalars' ``.grad``s are added to).
-        """
-        from autograd import gradients  # it imports this module
-
-        gradients.backward(self, gradient, retain_graph, create_graph, inputs)
-
-    def zero_grad(self):
-        """Reset ``grad`` to 0.0 (gradients accumulate across ``backward()`` calls)."""
-        self._grad = 0.0
 
     # -- arithmetic ---------------------------------------------------------------------
     def __add__(self, other):
@@ -327,33 +268,6 @@ class Scalar:
 
         out._backward = _backward
         return out
-
-    # -- comparisons and conversions (not differentiable) --------------------------------
-    def __float__(self):
-        return self.value
-
-    def __lt__(self, other):
-        return self.value < _plain(other)
-
-    def __le__(self, other):
-        return self.value <= _plain(other)
-
-    def __gt__(self, other):
-        return self.value > _plain(other)
-
-    def __ge__(self, other):
-        return self.value >= _plain(other)
-
-    __hash__ = object.__hash__
-
-    def __repr__(self):
-        label = f", label={self.label!r}" if self.label else ""
-        return f"Scalar(value={self.value:.6g}, grad={self._grad:.6g}{label})"
-
-
-def _plain(x):
-    return x.value if isinstance(x, Scalar) else x
-
 
 def _bound(value, name):
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
