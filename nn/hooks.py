@@ -6,8 +6,8 @@ a call costs what it did before (one dict lookup).
 - ``fn(module, args)`` before ``forward``: may return new positional args (a tuple, or one value);
 - ``fn(module, args, output)`` after it: may return a new output (how feature maps are captured);
 - ``fn(module, grad_input, grad_output)`` once the gradients with respect to the module's
-  positional tensor inputs are computed: tuples, with None for an argument that is not a tensor
-  requiring grad; may return a new ``grad_input``. The inputs and the output pass through
+  positional tensor inputs are computed: tuples (PyTorch's Nones and zeros, see
+  ``register_full_backward_hook``); may return a new ``grad_input``. The inputs and the output pass through
   identity nodes (op "backward_hook"), as in PyTorch, so only the module's own share of the
   gradient is reported.
 """
@@ -15,9 +15,46 @@ a call costs what it did before (one dict lookup).
 import numpy as np
 
 from autograd import engine
+from autograd.hooks import RemovableHandle
 from autograd.tensor import Tensor
 
 TWICE_DIFFERENTIABLE = True  # the identity nodes pass Tensor gradients on as they are
+
+
+class ModuleHooks:
+    """Mixin of ``Module``: registering its hooks. ``Module.__call__`` runs them."""
+
+    def _register_hook(self, kind, hook, method):
+        if not callable(hook):
+            raise TypeError(f"{method}: hook must be callable, got {type(hook).__name__}")
+        hooks = self.__dict__.get("_hooks")
+        if hooks is None:
+            hooks = {"forward_pre": {}, "forward": {}, "backward": {}}
+            object.__setattr__(self, "_hooks", hooks)
+        handle = RemovableHandle(hooks[kind])
+        hooks[kind][handle.id] = hook
+        return handle
+
+    def register_forward_pre_hook(self, hook):
+        """Call ``hook(module, args)`` before every ``forward``: args is the tuple of positional
+        arguments; a returned tuple (or single value) replaces them. Returns a handle
+        (``handle.remove()``)."""
+        return self._register_hook("forward_pre", hook, "register_forward_pre_hook")
+
+    def register_forward_hook(self, hook):
+        """Call ``hook(module, args, output)`` after every ``forward``; a returned value replaces
+        the output (e.g. to capture feature maps, return None and keep ``output``). Returns a
+        handle (``handle.remove()``)."""
+        return self._register_hook("forward", hook, "register_forward_hook")
+
+    def register_full_backward_hook(self, hook):
+        """Call ``hook(module, grad_input, grad_output)`` when the gradients with respect to the
+        module's positional inputs have been computed: tuples of arrays (Tensors inside
+        ``ag.grad(..., create_graph=True)``), PyTorch's values: None for an argument that is not
+        a tensor and for an output nothing flowed into; zeros for a tensor input that received
+        nothing, once another input requires grad (all None when none does). A returned tuple
+        replaces grad_input. Returns a handle (``handle.remove()``)."""
+        return self._register_hook("backward", hook, "register_full_backward_hook")
 
 
 def call_with_hooks(module, hooks, args, kwargs):

@@ -11,17 +11,16 @@ from collections import OrderedDict
 import numpy as np
 
 from autograd import engine
-from autograd.hooks import RemovableHandle
 from autograd.ops.elementwise import astype
 from autograd.tensor import Tensor, as_array, constant
-from nn.hooks import call_with_hooks
+from nn.hooks import ModuleHooks, call_with_hooks
 from nn.module_state import IncompatibleKeys as IncompatibleKeys
 from nn.module_state import LoadStateDictError as LoadStateDictError
 from nn.module_state import ModuleState
 from nn.parameter import Parameter
 
 
-class Module(ModuleState):
+class Module(ModuleHooks, ModuleState):
     """Base class: subclass it, create layers in ``__init__`` (after ``super().__init__()``)
     and compute the output in ``forward``; call the module, not ``forward``, so the ops it
     builds are recorded as belonging to it (``autograd.engine.scope``)."""
@@ -45,37 +44,6 @@ class Module(ModuleState):
             return call_with_hooks(self, hooks, args, kwargs)
         with engine.scope(self):
             return self.forward(*args, **kwargs)
-
-    # -- hooks (PyTorch's semantics, see nn.hooks) -----------------------------------------
-    def _register_hook(self, kind, hook, method):
-        if not callable(hook):
-            raise TypeError(f"{method}: hook must be callable, got {type(hook).__name__}")
-        hooks = self.__dict__.get("_hooks")
-        if hooks is None:
-            hooks = {"forward_pre": {}, "forward": {}, "backward": {}}
-            object.__setattr__(self, "_hooks", hooks)
-        handle = RemovableHandle(hooks[kind])
-        hooks[kind][handle.id] = hook
-        return handle
-
-    def register_forward_pre_hook(self, hook):
-        """Call ``hook(module, args)`` before every ``forward``: args is the tuple of positional
-        arguments; a returned tuple (or single value) replaces them. Returns a handle
-        (``handle.remove()``)."""
-        return self._register_hook("forward_pre", hook, "register_forward_pre_hook")
-
-    def register_forward_hook(self, hook):
-        """Call ``hook(module, args, output)`` after every ``forward``; a returned value replaces
-        the output (e.g. to capture feature maps, return None and keep ``output``). Returns a
-        handle (``handle.remove()``)."""
-        return self._register_hook("forward", hook, "register_forward_hook")
-
-    def register_full_backward_hook(self, hook):
-        """Call ``hook(module, grad_input, grad_output)`` when the gradients with respect to the
-        module's positional inputs have been computed: tuples of arrays (Tensors inside
-        ``ag.grad(..., create_graph=True)``), None where an input is not a tensor requiring grad.
-        A returned tuple replaces grad_input. Returns a handle (``handle.remove()``)."""
-        return self._register_hook("backward", hook, "register_full_backward_hook")
 
     # -- registration ------------------------------------------------------------------
     def __setattr__(self, name, value):
