@@ -1,6 +1,6 @@
 """batch_norm (training), dropout, dropout2d and every loss of nn.functional differentiated three
 times against torch.autograd.grad(create_graph=True), float64, over hypothesis shapes and every
-option: affine or not, (N, C) and (N, C, H, W); p in (0, 0.3, 0.5) and evaluation; each
+option: affine or not, (N, C), (N, C, L) and (N, C, H, W); p in (0, 0.3, 0.5) and evaluation; each
 reduction, class weights, ignore_index, label smoothing, class-index and class-probability
 targets, pos_weight. test_higher_order.py holds one fixed case per op; this file varies them.
 
@@ -58,7 +58,8 @@ def class_shapes(draw, unbatched=True):
 # -- batch_norm in training mode ------------------------------------------------------------------
 @st.composite
 def batch_norm_shapes(draw):
-    shape = (draw(st.integers(1, 4)), draw(st.integers(1, 3)), *draw(st.sampled_from([(), (1, 2), (2, 3), (3, 1)])))
+    spatial = draw(st.sampled_from([(), (2,), (1, 2), (2, 3), (3, 1)]))
+    shape = (draw(st.integers(1, 4)), draw(st.integers(1, 3)), *spatial)
     return shape if np.prod(shape) // shape[1] > 1 else (shape[0] + 1, *shape[1:])  # training needs 2 per channel
 
 
@@ -134,6 +135,19 @@ def test_dropout2d_three_times_against_torch_with_agrads_mask(shape, p, seed):
                        op=f"dropout2d(p={p}, training=False)")
 
 
+@EXAMPLES
+@given(shape=st.tuples(*[st.integers(1, 3)] * 3), p=st.sampled_from([0.3, 0.5]), seed=st.integers(0, 2**16))
+def test_dropout2d_of_a_3d_input_drops_whole_rows_three_times_against_torch(shape, p, seed):
+    x = away_from_zero(shape)
+    np.random.seed(seed)
+    with pytest.warns(UserWarning, match="channel-wise 1D dropout"):  # torch's (N, C, L) reading
+        mask = F.dropout2d(ag.Tensor(x), p).value != 0
+        assert (mask == mask[:, :, :1]).all(), f"expected dropout2d(p={p}) to drop whole rows of {shape}"
+        np.random.seed(seed)
+        check_higher_order(lambda x: F.dropout2d(x, p) ** 3, lambda x: (x * torch.tensor(mask) / (1 - p)) ** 3, x,
+                           op=f"dropout2d(p={p}) of (N, C, L)")
+
+
 def test_dropout_in_evaluation_returns_its_input():
     x = ag.Tensor(normal((2, 3, 2, 2)))
     for dropout in (F.dropout, F.dropout2d):
@@ -187,13 +201,14 @@ def test_binary_cross_entropy_with_logits_three_times_against_torch(shape, reduc
 
 # -- the classification losses: cross_entropy (class indices, class probabilities), nll_loss ------
 @st.composite
-def class_targets(draw, shape):
+def class_targets(draw, shape, reduction):
     """(labels, ignore_index): integer labels for input ``shape`` and an ignore_index that is one
-    of the classes (some labels ignored, never all) or torch's default -100."""
+    of the classes or torch's default -100. Every label may be ignored except for 'mean' (a NaN
+    loss, 0/0)."""
     labels = rng(draw(st.integers(0, 2**16))).integers(0, shape[0 if len(shape) == 1 else 1],
                                                        () if len(shape) == 1 else (shape[0], *shape[2:]))
     ignore_index = draw(st.sampled_from([-100, int(labels.flat[0])]))
-    if ignore_index >= 0 and (labels == ignore_index).all():
+    if reduction == "mean" and (labels == ignore_index).all():
         ignore_index = -100
     return labels, ignore_index
 
@@ -203,7 +218,7 @@ def class_targets(draw, shape):
        label_smoothing=st.sampled_from([0.0, 0.2]))
 def test_cross_entropy_with_class_indices_three_times_against_torch(shape, data, reduction, weighted,
                                                                     label_smoothing):
-    labels, ignore_index = data.draw(class_targets(shape))
+    labels, ignore_index = data.draw(class_targets(shape, reduction))
     weight = np.abs(normal(shape[0 if len(shape) == 1 else 1], 2)) + 0.5 if weighted else None
     options = {"ignore_index": ignore_index, "reduction": reduction, "label_smoothing": label_smoothing}
 
@@ -244,7 +259,7 @@ def test_cross_entropy_with_class_probabilities_three_times_against_torch(shape,
 @EXAMPLES
 @given(shape=class_shapes(), data=st.data(), reduction=REDUCTIONS, weighted=st.booleans())
 def test_nll_loss_three_times_against_torch(shape, data, reduction, weighted):
-    labels, ignore_index = data.draw(class_targets(shape))
+    labels, ignore_index = data.draw(class_targets(shape, reduction))
     weight = np.abs(normal(shape[0 if len(shape) == 1 else 1], 2)) + 0.5 if weighted else None
     axis = 0 if len(shape) == 1 else 1
 
