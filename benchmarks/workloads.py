@@ -1,7 +1,9 @@
 """The workloads every comparison times, built the same way for agrad and for PyTorch.
 
 Each ``build_*`` returns a function of no arguments that runs the workload once. All data is
-float32, batch 64 unless said; the models are PyTorch's defaults on both sides.
+float32, batch 64 unless said; the models are PyTorch's defaults on both sides. The higher-order
+workloads differentiate a gradient again (``ag.grad`` / ``torch.autograd.grad`` with
+``create_graph=True``): a Hessian-vector product, and WGAN-GP's gradient penalty.
 """
 
 import numpy as np
@@ -19,6 +21,11 @@ CONV_CASES = {
 CIFAR_BLOCKS = [(3, 16, 1), (16, 16, 1), (16, 32, 2), (32, 32, 1), (32, 64, 2), (64, 64, 1)]
 
 
+# the second derivatives of issue 13: an MLP's Hessian-vector product with respect to its
+# parameters, and |d loss / d x|^2 of a conv net backpropagated to its weights
+HVP_MLP = "HVP of an MLP 64-64-10 (batch 32)"
+GRADIENT_PENALTY = "gradient penalty conv (16,3,32,32)->16 3x3 p1"
+
 # a decoder's upsampling layer (issue 14's autoencoder): x shape, C_out, kernel, stride, padding
 TRANSPOSE_CASE = ("conv_transpose2d (64,32,8,8)->16 4x4 s2 p1", (64, 32, 8, 8), 16, 4, 2, 1)
 
@@ -28,7 +35,8 @@ def workload_names():
              "MLP 64-64-10 step (batch 32)", "max_pool2d 2x2 (64,16,32,32)"]
     for case in CONV_CASES:
         names += [f"{case} forward", f"{case} forward+backward"]
-    return [*names, f"{TRANSPOSE_CASE[0]} forward", f"{TRANSPOSE_CASE[0]} forward+backward"]
+    return [*names, f"{TRANSPOSE_CASE[0]} forward", f"{TRANSPOSE_CASE[0]} forward+backward", HVP_MLP,
+            GRADIENT_PENALTY]
 
 
 def _data(shape, seed=0):
@@ -43,6 +51,8 @@ def build_agrad(name):
     if hasattr(ag, "keep_freed_memory"):
         ag.keep_freed_memory()  # as agrad train does (a no-op import-time call on older trees)
     labels = np.random.default_rng(1).integers(0, 10, 64)
+    if name in (HVP_MLP, GRADIENT_PENALTY):
+        return _agrad_second_derivative(name, labels, ag, nn)
     if name == "LeNet-5 SGD step":
         np.random.seed(0)
         return _agrad_step(nn.LeNet5(), ag.Tensor(_data((64, 1, 28, 28)), requires_grad=False), labels, nn, optim)
@@ -119,6 +129,28 @@ def _agrad_step(model, x, y, nn, optim):
     return step
 
 
+def _agrad_second_derivative(name, labels, ag, nn):
+    np.random.seed(0)
+    loss_fn = nn.CrossEntropyLoss()
+    if name == HVP_MLP:
+        model = nn.Sequential(nn.Linear(64, 64), nn.Tanh(), nn.Linear(64, 10))
+        x, params = ag.Tensor(_data((32, 64)), requires_grad=False), list(model.parameters())
+        vectors = [_data(p.shape, seed) for seed, p in enumerate(params, 2)]
+
+        def hvp():
+            grads = ag.grad(loss_fn(model(x), labels[:32]), params, create_graph=True)
+            return ag.grad(sum((g * v).sum() for g, v in zip(grads, vectors, strict=True)), params)
+        return hvp
+    conv, head = nn.Conv2d(3, 16, 3, padding=1), nn.Linear(16, 10)
+    x, params = ag.Tensor(_data((16, 3, 32, 32))), [*conv.parameters(), *head.parameters()]
+
+    def penalty():
+        loss = loss_fn(head(ag.relu(conv(x)).mean(axis=(2, 3))), labels[:16])
+        (dx,) = ag.grad(loss, x, create_graph=True)
+        return ag.grad((dx * dx).sum(), params)
+    return penalty
+
+
 def _cifar_convs():
     """(C_in, C_out, kernel, padded input size, stride) of the CIFAR-style step's convolutions."""
     convs, size = [], 32
@@ -185,6 +217,8 @@ def build_torch(name):
     torch.manual_seed(0)
     F = torch.nn.functional
     labels = torch.from_numpy(np.random.default_rng(1).integers(0, 10, 64))
+    if name in (HVP_MLP, GRADIENT_PENALTY):
+        return _torch_second_derivative(name, labels, torch)
     if name == "LeNet-5 SGD step":
         model = torch.nn.Sequential(
             torch.nn.Conv2d(1, 6, 5, padding=2), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
@@ -262,3 +296,24 @@ def _torch_step(torch, model, x, y):
         loss_fn(model(x), y).backward()
         optimizer.step()
     return step
+
+
+def _torch_second_derivative(name, labels, torch):
+    loss_fn = torch.nn.CrossEntropyLoss()
+    if name == HVP_MLP:
+        model = torch.nn.Sequential(torch.nn.Linear(64, 64), torch.nn.Tanh(), torch.nn.Linear(64, 10))
+        x, params = torch.from_numpy(_data((32, 64))), list(model.parameters())
+        vectors = [torch.from_numpy(_data(tuple(p.shape), seed)) for seed, p in enumerate(params, 2)]
+
+        def hvp():
+            grads = torch.autograd.grad(loss_fn(model(x), labels[:32]), params, create_graph=True)
+            return torch.autograd.grad(sum((g * v).sum() for g, v in zip(grads, vectors, strict=True)), params)
+        return hvp
+    conv, head = torch.nn.Conv2d(3, 16, 3, padding=1), torch.nn.Linear(16, 10)
+    x, params = torch.from_numpy(_data((16, 3, 32, 32))).requires_grad_(), [*conv.parameters(), *head.parameters()]
+
+    def penalty():
+        loss = loss_fn(head(torch.relu(conv(x)).mean(dim=(2, 3))), labels[:16])
+        (dx,) = torch.autograd.grad(loss, x, create_graph=True)
+        return torch.autograd.grad((dx * dx).sum(), params)
+    return penalty

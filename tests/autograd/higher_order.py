@@ -12,13 +12,15 @@ import autograd as ag
 from tests.helpers import assert_close, rng
 
 
-def check_higher_order(ag_fn, torch_fn, *arrays, orders=3, rtol=1e-7, atol=1e-9, seed=0):
+def check_higher_order(ag_fn, torch_fn, *arrays, orders=3, rtol=1e-7, atol=1e-9, seed=0, op=""):
+    """``op`` (e.g. "mse_loss reduction='sum'") heads every failure message, with the input shapes."""
+    where = f"{op} on inputs shaped {[np.shape(a) for a in arrays]}: " if op else ""
     torch = pytest.importorskip("torch")
     random = rng(seed)
     mine = [ag.Tensor(np.array(a, dtype=np.float64)) for a in arrays]
     theirs = [torch.tensor(np.array(a, dtype=np.float64), requires_grad=True) for a in arrays]
     out, torch_out = ag_fn(*mine), torch_fn(*theirs)
-    assert_close(out.value, torch_out.detach().numpy(force=True), "the forward value vs torch")
+    assert_close(out.value, torch_out.detach().numpy(force=True), f"{where}the forward value vs torch")
     upstream = random.standard_normal(out.shape)
     target, torch_target = out, torch_out
     seed_mine, seed_theirs = upstream, torch.tensor(upstream)
@@ -30,8 +32,8 @@ def check_higher_order(ag_fn, torch_fn, *arrays, orders=3, rtol=1e-7, atol=1e-9,
             expected = np.zeros(arrays[i].shape) if tg is None else tg.detach().numpy(force=True)
             actual = np.zeros(arrays[i].shape) if g is None else g.value
             assert g is None or g.shape == mine[i].shape, (
-                f"expected order {order} gradient of input {i} shaped {mine[i].shape}")
-            assert_close(actual, expected, f"derivative of order {order} of input {i}", rtol, atol)
+                f"{where}expected order {order} gradient of input {i} shaped {mine[i].shape}")
+            assert_close(actual, expected, f"{where}derivative of order {order} of input {i}", rtol, atol)
         # the next order: d/dx of sum_i <grad_i, w_i>
         weights = [random.standard_normal(a.shape) for a in arrays]
         target = None
@@ -56,6 +58,6 @@ def check_higher_order(ag_fn, torch_fn, *arrays, orders=3, rtol=1e-7, atol=1e-9,
                 rest = []
             for i, r in enumerate(rest):
                 if r is not None:
-                    assert_close(r, np.zeros(r.shape), f"derivative of order {order + 1} of input {i} (zero)")
+                    assert_close(r, np.zeros(r.shape), f"{where}derivative of order {order + 1} of input {i} (zero)")
             return
         seed_mine, seed_theirs = None, None
