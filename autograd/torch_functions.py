@@ -43,6 +43,8 @@ def ones_like(x, dtype=None, requires_grad=False):
 
 
 def _filled(fill, op, shape, dtype, requires_grad):
+    if not shape:  # torch refuses it too: more likely a forgotten shape than a wish for a 0-d tensor
+        raise TypeError(f"{op}: give a shape, {op}(2, 3) or {op}((2, 3)); {op}(()) is a 0-d tensor")
     if len(shape) == 1 and not is_int(shape[0]):  # ag.zeros((2, 3)) as well as ag.zeros(2, 3)
         shape = shape[0]
     shape = shape_tuple(shape, op)
