@@ -27,7 +27,8 @@ def torch_keywords(op, **aliases):
 
         @functools.wraps(fn)
         def with_torch_names(*args, **kwargs):
-            if kwargs:  # the common call, positional or agrad's keywords only, skips the loop
+            # the common call, positional or with agrad's keywords only, goes straight through
+            if kwargs and not kwargs.keys().isdisjoint(targets):
                 spelled = {}  # agrad name -> the torch keyword that gave it
                 for torch_name, (name, convert) in targets.items():
                     if torch_name not in kwargs:
