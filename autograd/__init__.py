@@ -26,6 +26,7 @@ from autograd.ops.elementwise import (
     abs,
     add,
     clip,
+    clone,
     div,
     exp,
     log,
@@ -61,6 +62,7 @@ from autograd.ops.shape import (
 )
 from autograd.scalar import Scalar
 from autograd.tensor import BackwardError, Tensor
+from autograd.torch_functions import cat, ones, ones_like, permute, zeros, zeros_like
 from autograd.version import __version__ as __version__
 
 __all__ = [
@@ -75,8 +77,10 @@ __all__ = [
     "available_kernels",
     "avg_pool2d",
     "broadcast_to",
+    "cat",
     "check_op",
     "clip",
+    "clone",
     "concatenate",
     "conv2d",
     "conv_transpose2d",
@@ -107,7 +111,10 @@ __all__ = [
     "mul",
     "neg",
     "no_grad",
+    "ones",
+    "ones_like",
     "pad",
+    "permute",
     "power",
     "relu",
     "reshape",
@@ -128,4 +135,6 @@ __all__ = [
     "use_threads",
     "var",
     "where",
+    "zeros",
+    "zeros_like",
 ]

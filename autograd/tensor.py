@@ -2,7 +2,8 @@
 
 The class holds the data, the gradient storage and ``backward()``; its operators and methods
 (``tensor_methods.py``) call the ops, each op's forward and backward together in ``autograd/ops``
-(elementwise, reduce, shape, linalg); its array-like side is in ``tensor_array.py``.
+(elementwise, reduce, shape, linalg); its array-like side is in ``tensor_array.py``, and
+PyTorch's names for its methods (``view``, ``permute``, ``clamp``, ...) in ``tensor_torch_names.py``.
 
 Gradients are allocated lazily: ``.grad`` is a zero array until something flows in, so the
 lessons' ``input.grad += ...`` always works. The library's own ops add through
@@ -19,9 +20,10 @@ from autograd import anomaly, engine, memory
 from autograd.arrays import as_array as as_array
 from autograd.tensor_array import TensorArray
 from autograd.tensor_methods import TensorMethods
+from autograd.tensor_torch_names import TorchNames
 
 
-class Tensor(TensorMethods, TensorArray):
+class Tensor(TensorMethods, TorchNames, TensorArray):
     """A differentiable NumPy array.
 
     ``Tensor(value, op="", _backward=None, inputs=[], label="", requires_grad=True)``:

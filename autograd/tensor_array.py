@@ -3,6 +3,8 @@
 None of these is differentiable: they read or write ``value``.
 """
 
+import numbers
+
 import numpy as np
 
 from autograd.arrays import as_array
@@ -27,7 +29,9 @@ class TensorArray:
     shape = property(lambda self: self.value.shape, doc="The value's shape, a tuple of ints.")
     ndim = property(lambda self: self.value.ndim, doc="The number of axes, ``len(shape)``.")
     dtype = property(lambda self: self.value.dtype, doc="The value's NumPy dtype.")
-    size = property(lambda self: self.value.size, doc="The number of elements, the product of ``shape``.")
+    size = property(lambda self: ElementCount(self.value.size, self.value.shape),
+                    doc="The number of elements (NumPy's ``x.size``), callable as PyTorch's ``x.size()``: "
+                        "see ``ElementCount``.")
     is_leaf = property(lambda self: not self.inputs, doc="True for a tensor no op built (it has no inputs).")
 
     def item(self):
@@ -92,6 +96,37 @@ class TensorArray:
 
     def __ne__(self, other):
         return self.value != _plain(other)
+
+
+class ElementCount(int):
+    """``x.size``: the number of elements, an int, that can also be called as PyTorch's ``x.size()``.
+
+    NumPy's ``size`` is a property (``x.size == 6``) and PyTorch's a method (``x.size() == (2, 3)``,
+    ``x.size(1) == 3``); lesson code and torch code both reach for it, and each spelling on the other
+    library would silently mean something else or fail. An int subclass serves both: arithmetic and
+    comparisons are the int's (``x.size // 2`` is a plain int), and calling it gives the shape.
+    ``size(dim=None)``: the shape tuple when dim is None (the default), else the length of axis ``dim``
+    (negative counts from the end).
+    """
+
+    def __new__(cls, count, shape):
+        self = super().__new__(cls, count)
+        self.shape = shape
+        return self
+
+    def __call__(self, dim=None):
+        if dim is None:
+            return self.shape
+        if isinstance(dim, bool) or not isinstance(dim, numbers.Integral):
+            raise TypeError(f"Tensor.size: dim must be an int, got {type(dim).__name__} {dim!r}")
+        if not -len(self.shape) <= dim < len(self.shape):
+            raise IndexError(f"Tensor.size: dim {dim} is out of range for a {len(self.shape)}-d tensor "
+                             f"(shape {self.shape})")
+        return self.shape[dim]
+
+    def __reduce__(self):
+        # pickled or deep-copied (a count kept in a checkpoint's metadata), it is the plain number
+        return int, (int(self),)
 
 
 def _plain(x):

@@ -8,6 +8,7 @@ and the others are loaded by ``autograd.tensor`` once ``Tensor`` exists, since t
 import numbers
 
 from autograd import ops
+from autograd.ops.keywords import DIM, DIMS, VAR, torch_keywords
 
 
 class TensorMethods:
@@ -97,38 +98,51 @@ class TensorMethods:
         a tensor already of ``dtype`` is returned as is either way (it is never written in place)."""
         return ops.elementwise.astype(self, dtype)
 
+    @torch_keywords("Tensor.sum", **DIMS)
     def sum(self, axis=None, keepdims=False):
         """``ag.sum(self, axis, keepdims)``; defaults axis=None (all axes), keepdims=False."""
         return ops.reduce.sum(self, axis, keepdims)
 
+    @torch_keywords("Tensor.mean", **DIMS)
     def mean(self, axis=None, keepdims=False):
         """``ag.mean(self, axis, keepdims)``; defaults axis=None (all axes), keepdims=False."""
         return ops.reduce.mean(self, axis, keepdims)
 
+    @torch_keywords("Tensor.max", **DIMS)
     def max(self, axis=None, keepdims=False):
-        """``ag.max(self, axis, keepdims)``; defaults axis=None (all axes), keepdims=False."""
+        """``ag.max(self, axis, keepdims)``; defaults axis=None (all axes), keepdims=False.
+        The values only, like NumPy: unlike torch's ``x.max(dim)``, no (values, indices) pair
+        (``x.argmax(dim)`` gives the indices)."""
         return ops.reduce.max(self, axis, keepdims)
 
+    @torch_keywords("Tensor.min", **DIMS)
     def min(self, axis=None, keepdims=False):
-        """``ag.min(self, axis, keepdims)``; defaults axis=None (all axes), keepdims=False."""
+        """``ag.min(self, axis, keepdims)``; defaults axis=None (all axes), keepdims=False.
+        The values only, like NumPy (not torch's (values, indices) of ``x.min(dim)``)."""
         return ops.reduce.min(self, axis, keepdims)
 
+    @torch_keywords("Tensor.var", **VAR)
     def var(self, axis=None, keepdims=False, ddof=0):
-        """``ag.var(self, axis, keepdims, ddof)``; defaults axis=None (all axes), keepdims=False, ddof=0."""
+        """``ag.var(self, axis, keepdims, ddof)``; defaults axis=None (all axes), keepdims=False, ddof=0
+        (NumPy's biased estimate; torch's default is ``correction=1``, or ``unbiased=True``: ddof=1)."""
         return ops.reduce.var(self, axis, keepdims, ddof)
 
+    @torch_keywords("Tensor.logsumexp", **DIMS)
     def logsumexp(self, axis=None, keepdims=False):
         """``ag.logsumexp(self, axis, keepdims)``; defaults axis=None (all axes), keepdims=False."""
         return ops.reduce.logsumexp(self, axis, keepdims)
 
+    @torch_keywords("Tensor.softmax", **DIM)
     def softmax(self, axis=-1):
         """``ag.softmax(self, axis)``; default axis=-1 (the last)."""
         return ops.reduce.softmax(self, axis)
 
+    @torch_keywords("Tensor.log_softmax", **DIM)
     def log_softmax(self, axis=-1):
         """``ag.log_softmax(self, axis)``; default axis=-1 (the last)."""
         return ops.reduce.log_softmax(self, axis)
 
+    @torch_keywords("Tensor.argmax", **DIMS)
     def argmax(self, axis=None, keepdims=False):
         """``ag.argmax(self, axis, keepdims)``: an integer array; defaults axis=None (flat index), keepdims=False."""
         return ops.reduce.argmax(self, axis, keepdims)
@@ -162,10 +176,8 @@ class TensorMethods:
         return ops.shape.squeeze(self, axis)
 
     def expand_dims(self, axis):
-        """``ag.expand_dims(self, axis)``, also called ``unsqueeze``: a new axis of length 1 at ``axis``."""
+        """``ag.expand_dims(self, axis)``: a new axis of length 1 at ``axis`` (torch: ``unsqueeze``)."""
         return ops.shape.expand_dims(self, axis)
-
-    unsqueeze = expand_dims
 
     def broadcast_to(self, shape):
         """``ag.broadcast_to(self, shape)``: see there for shapes and the gradient."""

@@ -12,6 +12,7 @@ from autograd.engine import primal
 from autograd.ops import dual
 from autograd.ops.args import check_bool, check_int, floating
 from autograd.ops.axes import normalize_axes, normalize_axis
+from autograd.ops.keywords import DIM, DIMS, VAR, torch_keywords
 from autograd.scalar import Scalar
 from autograd.tensor import Tensor, as_array, constant
 
@@ -38,6 +39,7 @@ def _kept(g, axes, keepdims):
     return g if keepdims else dual.expand_dims(g, axes)
 
 
+@torch_keywords("sum", **DIMS)
 def sum(x, axis=None, keepdims=False):
     """Sum over ``axis``. x: any shape -> x's shape without ``axis`` (or with 1s: keepdims).
     axis=None (the default) reduces over every axis; keepdims=False (the default) drops the
@@ -55,6 +57,7 @@ def sum(x, axis=None, keepdims=False):
     return output
 
 
+@torch_keywords("mean", **DIMS)
 def mean(x, axis=None, keepdims=False):
     """Mean over ``axis``, shaped like ``sum``; each input element gets 1/count of the output gradient.
     axis=None (the default) reduces over every axis; keepdims=False (the default) drops the
@@ -77,6 +80,7 @@ def mean(x, axis=None, keepdims=False):
     return output
 
 
+@torch_keywords("max", **DIMS)
 def max(x, axis=None, keepdims=False):
     """Largest element over ``axis``, shaped like ``sum``.
     axis=None (the default) reduces over every axis; keepdims=False (the default) drops the
@@ -84,14 +88,19 @@ def max(x, axis=None, keepdims=False):
 
     Tie policy (PyTorch's ``amax``): when several elements share the maximum, the gradient is
     split evenly among them, so ``max([1, 3, 3])`` sends 0.5 to each 3.
+
+    The values only, like NumPy and ``torch.amax``: torch's ``x.max(dim)`` returns (values, indices),
+    agrad's does not; ``argmax(x, axis)`` gives the indices.
     """
     if isinstance(x, Scalar):
         return _scalar_reduction(x, axis, "max")
     return _extreme(x, axis, keepdims, np.max, "max")
 
 
+@torch_keywords("min", **DIMS)
 def min(x, axis=None, keepdims=False):
     """Smallest element over ``axis``, shaped like ``sum``; ties split the gradient evenly (PyTorch's ``amin``).
+    The values only, as ``max`` (not torch's (values, indices) of ``x.min(dim)``).
     axis=None (the default) reduces over every axis; keepdims=False (the default) drops the
     reduced axes, True keeps them as 1s.
     """
@@ -115,12 +124,15 @@ def _extreme(x, axis, keepdims, reducer, op):
     return output
 
 
+@torch_keywords("var", **VAR)
 def var(x, axis=None, keepdims=False, ddof=0):
     """Variance over ``axis``, NumPy's definition: sum((x - mean)^2) / (count - ddof); shaped like ``sum``.
     axis=None (the default) reduces over every axis; keepdims=False (the default) drops the
     reduced axes, True keeps them as 1s.
 
-    ddof=0 (the default) is the biased estimate BatchNorm uses; ddof=1 is torch.var's default.
+    ddof=0 (the default) is the biased estimate BatchNorm uses; ddof=1 is torch.var's default, which
+    agrad does not copy: pass ``correction=1`` (torch's name for ddof) or ``unbiased=True`` (ddof=1;
+    False is ddof=0) to get it.
     """
     if isinstance(x, Scalar):
         raise TypeError("var: works on Tensors, not on a single Scalar")
@@ -152,6 +164,7 @@ def _logsumexp_kept(values, axes):
         return shift + np.log(np.sum(np.exp(values - shift), axis=axes, keepdims=True))
 
 
+@torch_keywords("logsumexp", **DIMS)
 def logsumexp(x, axis=None, keepdims=False):
     """log(sum(exp(x))) over ``axis``, shaped like ``sum``, finite for logits of any size.
     axis=None (the default) reduces over every axis; keepdims=False (the default) drops the
@@ -172,6 +185,7 @@ def logsumexp(x, axis=None, keepdims=False):
     return output
 
 
+@torch_keywords("softmax", **DIM)
 def softmax(x, axis=-1):
     """exp(x) / sum(exp(x)) along one ``axis`` (default -1, the last), stable for any logits; same shape as x."""
     x, _ = _input(x, None, "softmax")
@@ -189,6 +203,7 @@ def softmax(x, axis=-1):
     return output
 
 
+@torch_keywords("log_softmax", **DIM)
 def log_softmax(x, axis=-1):
     """x - logsumexp(x) along one ``axis`` (default -1, the last): same shape as x, finite even for logits of 1e8."""
     x, _ = _input(x, None, "log_softmax")
@@ -204,6 +219,7 @@ def log_softmax(x, axis=-1):
     return output
 
 
+@torch_keywords("argmax", **DIMS)
 def argmax(x, axis=None, keepdims=False):
     """Index of the largest element over ``axis``: a plain integer array (not differentiable), shaped
     like ``sum``. axis=None (the default) gives the flat index; keepdims=False (the default) drops

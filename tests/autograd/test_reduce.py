@@ -116,3 +116,94 @@ def test_axis_out_of_range_names_the_value():
         ag.softmax(x, axis=5)
     with pytest.raises(ValueError, match="repeated axis"):
         ag.mean(x, axis=(0, 0))
+
+
+# -- PyTorch's keyword names: dim= and keepdim=, var's correction= and unbiased= -----------------
+TORCH_REDUCTIONS = {"sum": "sum", "mean": "mean", "max": "amax", "min": "amin", "logsumexp": "logsumexp",
+                    "var": "var"}
+
+
+@pytest.mark.parametrize("name", sorted(TORCH_REDUCTIONS))
+@pytest.mark.parametrize("as_method", [False, True], ids=["function", "method"])
+@pytest.mark.parametrize("dim, keepdim", [(1, False), ((0, 2), True), (-1, True)])
+def test_reductions_take_torchs_dim_and_keepdim(name, as_method, dim, keepdim):
+    torch = pytest.importorskip("torch")
+
+    def ours(x):
+        if as_method:
+            return getattr(x, name)(dim=dim, keepdim=keepdim)
+        return getattr(ag, name)(x, dim=dim, keepdim=keepdim)
+
+    def theirs(x):
+        correction = {"correction": 0} if name == "var" else {}  # agrad's default ddof=0
+        return getattr(torch, TORCH_REDUCTIONS[name])(x, dim=dim, keepdim=keepdim, **correction)
+
+    check_against_torch(ours, theirs, rng(11).standard_normal((3, 4, 5)))
+
+
+@pytest.mark.parametrize("name", ["softmax", "log_softmax"])
+@pytest.mark.parametrize("dim", [0, 1, -1])
+def test_softmax_family_takes_torchs_dim(name, dim):
+    torch = pytest.importorskip("torch")
+    data = rng(12).standard_normal((3, 4))
+    check_against_torch(lambda x: getattr(ag, name)(x, dim=dim), lambda x: getattr(torch, name)(x, dim=dim), data)
+    check_against_torch(lambda x: getattr(x, name)(dim=dim), lambda x: getattr(x, name)(dim=dim), data)
+
+
+@pytest.mark.parametrize("dim, keepdim", [(None, False), (0, False), (1, True), (-1, False)])
+def test_argmax_takes_torchs_dim_and_keepdim(dim, keepdim):
+    torch = pytest.importorskip("torch")
+    data = rng(13).standard_normal((3, 4))
+    expected = torch.argmax(torch.tensor(data), dim=dim, keepdim=keepdim).numpy()
+    x = ag.Tensor(data)
+    for ours in (ag.argmax(x, dim=dim, keepdim=keepdim), x.argmax(dim=dim, keepdim=keepdim)):
+        np.testing.assert_array_equal(ours, expected, err_msg=f"expected torch.argmax's indices for dim={dim}")
+
+
+def test_var_takes_torchs_correction_and_unbiased_but_keeps_ddof_0_by_default():
+    torch = pytest.importorskip("torch")
+    data = rng(14).standard_normal((3, 5))
+    check_against_torch(lambda x: ag.var(x, dim=1, correction=1), lambda x: torch.var(x, dim=1), data)
+    check_against_torch(lambda x: x.var(dim=0, unbiased=True), lambda x: torch.var(x, dim=0, unbiased=True), data)
+    check_against_torch(lambda x: x.var(unbiased=False), lambda x: torch.var(x, unbiased=False), data)
+    check_against_torch(lambda x: ag.var(x, dim=0, correction=2), lambda x: torch.var(x, dim=0, correction=2), data)
+    check_against_torch(lambda x: x.var(), lambda x: torch.var(x, correction=0), data)  # agrad's own default
+
+
+def test_max_and_min_with_dim_return_values_only_not_torchs_pair():
+    x = ag.Tensor(np.array([[1.0, 5.0, 2.0], [7.0, 0.0, 3.0]]))
+    for out, expected in [(x.max(dim=1), [5.0, 7.0]), (x.max(1), [5.0, 7.0]), (x.min(dim=0), [1.0, 0.0, 2.0])]:
+        assert isinstance(out, ag.Tensor), f"expected a Tensor of values (NumPy's max), not {type(out).__name__}"
+        np.testing.assert_array_equal(out.value, expected, err_msg="expected the largest/smallest values")
+
+
+def test_the_torch_names_are_in_the_signatures_and_docstrings():
+    import inspect
+
+    for fn in (ag.sum, ag.Tensor.sum, ag.var, ag.Tensor.argmax):
+        parameters = inspect.signature(fn).parameters
+        assert {"dim", "keepdim"} <= set(parameters), f"expected help({fn.__qualname__}) to list dim and keepdim"
+        assert "dim= for axis=" in fn.__doc__, f"expected {fn.__qualname__}'s docstring to explain dim="
+    assert {"correction", "unbiased"} <= set(inspect.signature(ag.var).parameters)
+
+
+X = ag.Tensor(np.ones((2, 3)))
+
+
+@pytest.mark.parametrize("where, error, call", [
+    ("sum: got axis twice", TypeError, lambda: ag.sum(X, 1, dim=1)),
+    ("Tensor.mean: got axis twice", TypeError, lambda: X.mean(axis=0, dim=0)),
+    ("Tensor.sum: got keepdims twice", TypeError, lambda: X.sum(keepdims=False, keepdim=True)),
+    ("max: got axis twice", TypeError, lambda: ag.max(X, axis=None, dim=0)),
+    ("var: got ddof twice", TypeError, lambda: ag.var(X, ddof=1, correction=1)),
+    ("Tensor.var: got ddof twice", TypeError, lambda: X.var(correction=1, unbiased=True)),
+    ("softmax: got axis twice", TypeError, lambda: ag.softmax(X, -1, dim=0)),
+    ("Tensor.argmax: got axis twice", TypeError, lambda: X.argmax(axis=0, dim=0)),
+    ("var: unbiased must be True or False", TypeError, lambda: ag.var(X, unbiased=1)),
+    ("softmax", TypeError, lambda: ag.softmax(X, keepdim=True)),
+    ("sum: axis 2 is out of range", ValueError, lambda: X.sum(dim=2)),
+], ids=lambda v: v if isinstance(v, str) else None)
+def test_bad_torch_keywords_name_the_function_and_argument(where, error, call):
+    with pytest.raises(error) as caught:
+        call()
+    assert where in str(caught.value), f"expected the {error.__name__} to say {where!r}, got {str(caught.value)!r}"

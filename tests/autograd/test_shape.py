@@ -112,3 +112,79 @@ def test_concatenate_matches_torch():
 def test_bad_shapes_name_the_op_and_values(call, message):
     with pytest.raises(ValueError, match=message):
         call(ag.Tensor(np.ones((2, 3))))
+
+
+# -- PyTorch's names: view, view_as, permute, unsqueeze, ag.cat, ag.permute -------------------------
+TORCH_NAMED = {
+    "view(3, -1)": (lambda x: x.view(3, -1), (2, 6)),
+    "view((4, 3))": (lambda x: x.view((4, 3)), (2, 6)),
+    "view(-1)": (lambda x: x.view(-1), (2, 3, 2)),
+    "permute(2, 0, 1)": (lambda x: x.permute(2, 0, 1), (2, 3, 4)),
+    "permute((1, 2, 0))": (lambda x: x.permute((1, 2, 0)), (2, 3, 4)),
+    "permute(-1, 0, 1)": (lambda x: x.permute(-1, 0, 1), (2, 3, 4)),
+    "permute(1, 0)": (lambda x: x.permute(1, 0), (2, 3)),
+    "unsqueeze(0)": (lambda x: x.unsqueeze(0), (2, 3)),
+    "unsqueeze(2)": (lambda x: x.unsqueeze(2), (2, 3)),
+    "unsqueeze(-1)": (lambda x: x.unsqueeze(-1), (2, 3)),
+    "unsqueeze(-3)": (lambda x: x.unsqueeze(-3), (2, 3)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(TORCH_NAMED))
+def test_torch_named_shape_methods_match_torch(name):
+    fn, shape = TORCH_NAMED[name]
+    check_against_torch(fn, fn, rng(21).standard_normal(shape))  # the same call on both libraries
+
+
+def test_view_as_matches_torch():
+    check_against_torch(lambda a, b: a.view_as(b) * b, lambda a, b: a.view_as(b) * b,
+                        rng(22).standard_normal((2, 6)), rng(23).standard_normal((3, 4)))
+    assert ag.Tensor(np.ones(6)).view_as(np.ones((3, 2))).shape == (3, 2), "expected an array's shape to do"
+
+
+@pytest.mark.parametrize("dim", [0, 1, -1, -2])
+def test_cat_matches_torch(dim):
+    torch = pytest.importorskip("torch")
+    check_against_torch(lambda a, b: ag.cat([a, b, a], dim=dim), lambda a, b: torch.cat([a, b, a], dim=dim),
+                        rng(24).standard_normal((2, 3)), rng(25).standard_normal((2, 3)))
+    check_against_torch(lambda a, b: ag.cat((a, b)), lambda a, b: torch.cat((a, b)),  # default dim=0
+                        rng(26).standard_normal((1, 3)), rng(27).standard_normal((2, 3)))
+
+
+def test_permute_function_matches_torch():
+    torch = pytest.importorskip("torch")
+    check_against_torch(lambda x: ag.permute(x, (1, 2, 0)), lambda x: torch.permute(x, (1, 2, 0)),
+                        rng(28).standard_normal((2, 3, 4)))
+    check_against_torch(lambda x: ag.permute(x, [-1, 0]), lambda x: torch.permute(x, [-1, 0]),
+                        rng(29).standard_normal((2, 3)))
+
+
+Y = ag.Tensor(np.ones((2, 3)))
+
+
+@pytest.mark.parametrize("where, error, call", [
+    ("Tensor.view: cannot reshape shape (2, 3) into (4,)", ValueError, lambda: Y.view(4)),
+    ("Tensor.view: shape must be an int or a tuple of ints", TypeError, lambda: Y.view("23")),
+    ("Tensor.view: only one size can be -1", ValueError, lambda: Y.view(-1, -1)),
+    ("Tensor.view_as: other must be a Tensor or an array", TypeError, lambda: Y.view_as((3, 2))),
+    ("Tensor.view_as: cannot reshape shape (2, 3) into (4,)", ValueError, lambda: Y.view_as(np.ones(4))),
+    ("Tensor.permute: dims must be ints", TypeError, lambda: Y.permute(0, 1.0)),
+    ("Tensor.permute: dims (0,) must list each axis", ValueError, lambda: Y.permute(0)),
+    ("Tensor.permute: dims (0, 2) must list each axis", ValueError, lambda: Y.permute(0, 2)),
+    ("Tensor.permute: dims (1, -1) repeat an axis", ValueError, lambda: Y.permute(1, -1)),
+    ("Tensor.unsqueeze: dim must be an int", TypeError, lambda: Y.unsqueeze((0, 1))),
+    ("Tensor.unsqueeze: dim 3 is out of range", ValueError, lambda: Y.unsqueeze(3)),
+    ("Tensor.unsqueeze: dim -4 is out of range", ValueError, lambda: Y.unsqueeze(-4)),
+    ("cat: dim must be an int", TypeError, lambda: ag.cat([Y, Y], dim="0")),
+    ("cat: dim 2 is out of range", ValueError, lambda: ag.cat([Y, Y], dim=2)),
+    ("cat: shapes (2, 3), (3, 2) do not match off dim 0", ValueError, lambda: ag.cat([Y, Y.T])),
+    ("cat: tensors must be a list or tuple", TypeError, lambda: ag.cat(Y)),
+    ("cat: needs at least one tensor", ValueError, lambda: ag.cat([])),
+    ("permute: dims must be a tuple or list of ints", TypeError, lambda: ag.permute(Y, 1)),
+    ("permute: dims (0, 0) repeat an axis", ValueError, lambda: ag.permute(Y, (0, 0))),
+    ("permute: x must be", TypeError, lambda: ag.permute("ab", (0,))),
+], ids=lambda v: v if isinstance(v, str) else None)
+def test_bad_torch_named_calls_name_the_method_and_argument(where, error, call):
+    with pytest.raises(error) as caught:
+        call()
+    assert where in str(caught.value), f"expected the {error.__name__} to say {where!r}, got {str(caught.value)!r}"

@@ -1,6 +1,6 @@
 """Elementwise ops, in two modules: ``binary`` (arithmetic with broadcasting, maximum/minimum,
 where) and ``unary`` (neg and the functions exp, log, sqrt, abs, tanh, sigmoid, relu, clip,
-astype). Both are re-exported here, so ``autograd.ops.elementwise.add`` is the one name to use."""
+astype, clone). Both are re-exported here, so ``autograd.ops.elementwise.add`` is the one name to use."""
 
 from autograd.ops.elementwise.binary import add as add
 from autograd.ops.elementwise.binary import div as div
@@ -13,6 +13,7 @@ from autograd.ops.elementwise.binary import where as where
 from autograd.ops.elementwise.unary import abs as abs
 from autograd.ops.elementwise.unary import astype as astype
 from autograd.ops.elementwise.unary import clip as clip
+from autograd.ops.elementwise.unary import clone as clone
 from autograd.ops.elementwise.unary import exp as exp
 from autograd.ops.elementwise.unary import log as log
 from autograd.ops.elementwise.unary import neg as neg

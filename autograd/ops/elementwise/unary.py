@@ -1,4 +1,4 @@
-"""Unary elementwise ops: neg, exp, log, sqrt, abs, tanh, sigmoid, relu, clip and astype.
+"""Unary elementwise ops: neg, exp, log, sqrt, abs, tanh, sigmoid, relu, clip, astype and clone.
 
 Each takes a Tensor (or array) and returns a Tensor of the same shape; the functions also take
 an ``ag.Scalar`` and then return one. The ``_backward`` closure beside each forward multiplies
@@ -182,6 +182,19 @@ def astype(x, dtype):
 
     def _backward():
         x.accumulate_grad(output.grad.astype(x.dtype))
+
+    output._backward = _backward
+    return output
+
+
+def clone(x):
+    """A copy of x in new memory (same shape and dtype), PyTorch's ``clone``: writing into one
+    never changes the other, and the gradient passes through unchanged."""
+    x = as_tensor(x, "clone", "x")
+    output = Tensor(x.value.copy(), inputs=(x,), op="clone")
+
+    def _backward():
+        x.accumulate_grad(output.grad)
 
     output._backward = _backward
     return output

@@ -1,0 +1,67 @@
+"""PyTorch's keyword names for agrad's arguments (``dim=`` for ``axis=``, ``keepdim=`` for
+``keepdims=``, ...), accepted by the reductions and their Tensor methods.
+
+A decorator rather than extra parameters in each function: it sees which spellings were actually
+passed, so ``sum(x, axis=1, dim=1)`` is an error even where a value equals the default, and one
+function states the rule for all of them. Nothing here builds a Tensor, so ``tensor_methods`` can
+use it while ``Tensor`` is being defined.
+"""
+
+import functools
+import inspect
+
+
+def torch_keywords(op, **aliases):
+    """Let the decorated function also take PyTorch's keyword names.
+
+    aliases: ``torch_name="name"`` (torch's keyword means the same as agrad's ``name``), or
+    ``torch_name=("name", convert)`` where torch's value needs ``convert(value, op)`` first (``var``'s
+    ``unbiased=True`` is ``ddof=1``). Giving one argument under two spellings is a TypeError naming
+    ``op``. The decorated function's signature and docstring list the torch names (default None).
+    """
+    targets = {t: a if isinstance(a, tuple) else (a, None) for t, a in aliases.items()}
+
+    def decorate(fn):
+        signature = inspect.signature(fn)
+        positions = {name: i for i, name in enumerate(signature.parameters)}
+
+        @functools.wraps(fn)
+        def with_torch_names(*args, **kwargs):
+            # the common call, positional or with agrad's keywords only, goes straight through
+            if kwargs and not kwargs.keys().isdisjoint(targets):
+                spelled = {}  # agrad name -> the torch keyword that gave it
+                for torch_name, (name, convert) in targets.items():
+                    if torch_name not in kwargs:
+                        continue
+                    value = kwargs.pop(torch_name)
+                    if name in kwargs or positions[name] < len(args):
+                        earlier = spelled.get(name) or (f"{name}=" if name in kwargs else f"{name} (by position)")
+                        raise TypeError(f"{op}: got {name} twice, as {earlier} and as {torch_name}= "
+                                        "(PyTorch's spelling); pass one of them")
+                    kwargs[name] = value if convert is None else convert(value, op)
+                    spelled[name] = f"{torch_name}="
+            return fn(*args, **kwargs)
+
+        extra = [inspect.Parameter(t, inspect.Parameter.KEYWORD_ONLY, default=None) for t in targets]
+        with_torch_names.__signature__ = signature.replace(parameters=[*signature.parameters.values(), *extra])
+        spelled = ", ".join(f"{t}= for {name}=" for t, (name, _) in targets.items())
+        with_torch_names.__doc__ = (
+            f"{inspect.getdoc(fn)}\n\nPyTorch's keywords work too (default None: not given): {spelled}; "
+            "one argument given under two spellings is a TypeError."
+        )
+        return with_torch_names
+
+    return decorate
+
+
+def unbiased_ddof(unbiased, op):
+    """torch.var's ``unbiased`` as agrad's ``ddof``: True (Bessel's correction) is 1, False is 0."""
+    if type(unbiased) is not bool:  # 1 or "yes" would be a guess at what was meant
+        raise TypeError(f"{op}: unbiased must be True or False, got {type(unbiased).__name__} {unbiased!r}")
+    return int(unbiased)
+
+
+# the aliases of the reductions: over axes, and along the one axis of softmax and log_softmax
+DIMS = {"dim": "axis", "keepdim": "keepdims"}
+DIM = {"dim": "axis"}
+VAR = {**DIMS, "correction": "ddof", "unbiased": ("ddof", unbiased_ddof)}
