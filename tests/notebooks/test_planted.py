@@ -6,7 +6,7 @@ and expects exactly that exercise's check cell to fail, with a message starting 
 exercise's name: a bug upstream must not fail the checks of the exercises built on it (they run
 on agrad's reference of the upstream function). With no plant, no check fails.
 
-One kernel run per case, about five seconds each (the cells after the last check are not run).
+One kernel run per case, about five seconds each, a minute in all (the cells after the last check are not run).
 """
 
 from pathlib import Path
@@ -54,6 +54,18 @@ dX_cols_reshaped[n_idx, c_idx, column_major, l_idx] = dY.reshape(N, C, L)
 return col2im_batch(dX_cols_reshaped.reshape(N, C * kH * kW, L), C, H, W, kH, kW, stride=s)
 """
 
+MAXPOOL_FORWARD_CHANNELS_MIXED = """
+N, C, H, W = x.shape
+H_out = (H - kH) // s + 1
+W_out = (W - kW) // s + 1
+L = H_out * W_out
+X_col = im2col_batch(x, kH, kW, stride=s)
+X_reshaped = X_col.reshape(N, kH * kW, C, L).transpose(0, 2, 1, 3)  # X_col's rows are (C, kH, kW), C first
+max_idx = X_reshaped.argmax(axis=2)
+out = X_reshaped.max(axis=2).reshape(N, C, H_out, W_out)
+return out, max_idx
+"""
+
 CONV_FORWARD_N_C_OUT_SWAPPED = """
 W_row = weight.reshape(C_out, -1)
 X_col = im2col_batch(x_padded, kH, kW, stride=s)
@@ -88,6 +100,9 @@ PLANTED = [
                  "window at (0, 2)", id="04-im2col_batch-stride-ignored"),
     pytest.param(NB04, "col2im_batch", COL2IM_ASSIGNS, "col2im_batch_check",
                  "col2im_batch, ones of shape (1, 4, 9)", id="04-col2im_batch-assigns-instead-of-adding"),
+    pytest.param(NB04, "maxpool_forward_batched", MAXPOOL_FORWARD_CHANNELS_MIXED, "maxpool_forward_batched_check",
+                 "maxpool_forward_batched, x = arange(32).reshape(1, 2, 4, 4), 2x2, sample 0, channel 0: element (0, 0) = "
+                 "the max of window (0, 0)", id="04-maxpool_forward-channels-mixed"),
     pytest.param(NB04, "maxpool_backward_batched", MAXPOOL_BACKWARD_WRONG_INDEX, "maxpool_backward_batched_check",
                  "maxpool_backward_batched, the 4x4 image", id="04-maxpool_backward-wrong-index"),
     pytest.param(NB04, "conv2d_forward_batched", CONV_FORWARD_N_C_OUT_SWAPPED, "conv2d_forward_batched_check",
