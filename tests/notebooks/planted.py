@@ -1,17 +1,18 @@
 """Run a lesson notebook with planted bugs and see which check cells fail (issue 18).
 
 ``failing_checks(notebook_path, plants)`` runs the solution notebook in a fresh kernel with some
-answers replaced by wrong ones, and returns the grade_ids of the check cells that failed. With
-checks that test one exercise each, a bug planted in one exercise fails exactly its own check.
+answers replaced by wrong ones, and returns the set of grade_ids of the check cells that failed;
+``check_failures`` returns each one's error too ("AssertionError: im2col_batch, ..."). With checks
+that test one exercise each, a bug planted in one exercise fails exactly its own check.
 
 plants: ``{answer grade_id: replacement}``. The key is the nbgrader grade_id of the answer cell
 (``cell.metadata.nbgrader.grade_id``, e.g. ``"im2col_batch"``): ``agrad exercises
 --nbgrader-metadata`` keeps an id once given, and released notebooks and submissions are matched
 by it, so it survives edits of the solution's text, where a substring of the code would not. The
-answer cell must hold exactly one solution region. The replacement is the code that goes in place
-of that whole region (its marker lines go too), written without indentation: it is indented like the region's
-``### BEGIN SOLUTION`` line (so a plant for a region inside ``def _backward():`` is written at
-column 0 too).
+answer cell must hold exactly one solution region. The replacement takes the place of that whole
+region (its marker lines go too) and is written without indentation: it is indented like the
+region's ``### BEGIN SOLUTION`` line, so a plant for a region inside ``def _backward():`` is
+written at column 0 too.
 
 Cells after the last check cell (the notebooks' timing tables) are not run: they grade nothing.
 """
