@@ -45,7 +45,9 @@ def backward(output, gradient=None, retain_graph=None, create_graph=False, input
     retain_graph: None (the default) or a bool, accepted for code written against PyTorch. agrad
     always keeps the graph until its tensors are garbage, so ``backward`` may be called again.
     create_graph: False (the default) adds arrays into the ``.grad``s; True adds gradients that
-    are Tensors (Scalars) in a graph, so ``x.grad`` can be differentiated again.
+    are Tensors (Scalars) in a graph, so ``x.grad`` can be differentiated again. Such a ``.grad``
+    stays a Tensor (later passes add into it, keeping its graph): the optimizers and
+    ``nn.utils``' clipping take it as it is, array arithmetic wants ``x.grad.value``.
     inputs: None (the default: every node of the graph gets its gradient, leaves accumulate) or a
     Tensor/Scalar or sequence of them: only their ``.grad``s are added to, the others are left
     as they were.

@@ -145,6 +145,11 @@ class Tensor(TensorMethods, TorchNames, TensorArray):
         if self._grad is None:
             self._grad = g
             self._grad_owned = False
+        elif type(self._grad) is Tensor:
+            # a graph gradient left by backward(create_graph=True): adding a constant keeps its
+            # graph, as PyTorch's accumulation into such a .grad does
+            with engine.enable_grad():
+                self._grad = elementwise.add(self._grad, g)
         elif self._grad_owned:
             self._grad += g
         else:

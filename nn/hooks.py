@@ -104,11 +104,10 @@ class _Gate:
 
     def _inputs_complete(self, grads):
         grad_input = [None] * len(self.args)
+        received = dict(zip(self.positions, grads, strict=True))
         for i in self.tensors:
-            grad_input[i] = np.zeros_like(self.args[i].value)
-        for i, g in zip(self.positions, grads, strict=True):
-            if g is not None:
-                grad_input[i] = g
+            g = received.get(i)
+            grad_input[i] = np.zeros_like(self.args[i].value) if g is None else g
         grad_input = self._call_hooks(tuple(grad_input))
         return [grad_input[i] for i in self.positions]
 

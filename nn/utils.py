@@ -2,9 +2,9 @@
 
 Both change the parameters' ``.grad`` in place, between ``loss.backward()`` and
 ``optimizer.step()``; parameters nothing flowed into (``has_grad`` False) are skipped. A
-gradient that is a Tensor in a graph (``backward(create_graph=True)``) is replaced by its
-clipped value as a recorded op instead, so it stays differentiable, with the clipping factor
-a constant as in PyTorch (where clipping runs under no_grad).
+gradient that is a Tensor in a graph (after ``backward(create_graph=True)``) has its values
+clipped and keeps its graph as it was, as PyTorch's in-place clipping under no_grad does: what
+is differentiated later is the unclipped gradient's graph.
 """
 
 import math
@@ -44,7 +44,7 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
     params = _with_grads(parameters, "clip_grad_norm_")
     if not params:
         return np.float32(0.0)
-    grads = [_values(p.grad) for p in params]
+    grads, distinct = _gradient_arrays(params)
     dtype = np.result_type(*grads)
     if math.isinf(norm_type):
         norms = [np.max(np.abs(g)) if g.size else dtype.type(0) for g in grads]
@@ -58,11 +58,8 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
                            f"non-finite ({total}), so it cannot be clipped; pass error_if_nonfinite=False "
                            "to clip anyway")
     coefficient = min(dtype.type(max_norm) / (total + dtype.type(1e-6)), dtype.type(1.0))
-    for p in params:
-        if isinstance(p.grad, Tensor):
-            p.grad = p.grad * coefficient
-        else:
-            p.grad *= coefficient
+    for g in distinct:
+        g *= coefficient
     return total
 
 
@@ -73,12 +70,23 @@ def clip_grad_value_(parameters, clip_value, foreach=None):
     """
     if isinstance(clip_value, bool) or not isinstance(clip_value, numbers.Real):
         raise TypeError(f"clip_grad_value_: clip_value must be a real number, got {clip_value!r}")
-    for p in _with_grads(parameters, "clip_grad_value_"):
-        if isinstance(p.grad, Tensor):
-            p.grad = p.grad.clip(-clip_value, clip_value)
+    for g in _gradient_arrays(_with_grads(parameters, "clip_grad_value_"))[1]:
+        np.clip(g, -clip_value, clip_value, out=g)
+
+
+def _gradient_arrays(params):
+    """(each parameter's gradient array, the distinct ones to clip in place): ``.grad`` (a private
+    array), or the value of a graph gradient, made private first. A gradient node can be several
+    parameters' at once (the gradient of ``a + b``), and its value an array other nodes hold."""
+    per_param, distinct = [], {}
+    for p in params:
+        g = p.grad
+        if isinstance(g, Tensor):
+            if id(g) not in distinct:
+                g.value = np.array(g.value)
+                distinct[id(g)] = g.value
+            g = g.value
         else:
-            np.clip(p.grad, -clip_value, clip_value, out=p.grad)
-
-
-def _values(g):
-    return g.value if isinstance(g, Tensor) else g
+            distinct[id(g)] = g
+        per_param.append(g)
+    return per_param, list(distinct.values())

@@ -14,8 +14,8 @@ import numbers
 
 import numpy as np
 
+from autograd.arrays import as_array
 from autograd.engine import enable_grad
-from autograd.tensor import Tensor
 from optim.state_values import array_to_float, copy_value, float_to_array, restore_buffer
 
 
@@ -262,7 +262,7 @@ def _has_grad(p):
 
 def _as_grad_array(grad, value, owner):
     # after backward(create_graph=True) the gradient is a Tensor: the step uses its values
-    grad = np.asarray(grad.value if isinstance(grad, Tensor) else grad)
+    grad = as_array(grad, f"{owner}.step", "grad")
     if grad.shape != value.shape:
         raise ValueError(f"{owner}.step: gradient of shape {grad.shape} for a parameter of shape {value.shape}")
     return grad if grad.dtype == value.dtype else grad.astype(value.dtype)

@@ -156,3 +156,72 @@ def test_grad_outputs_that_require_grad_stay_in_the_graph():
     (dvt,) = torch.autograd.grad((gt * gt).sum(), vt)
     np.testing.assert_allclose(dv.value, dvt.numpy(), rtol=1e-12,
                                err_msg="expected the derivative with respect to grad_outputs, as torch")
+
+
+@pytest.mark.filterwarnings("ignore:Using backward\\(\\) with create_graph=True")
+def test_a_plain_backward_adds_into_a_graph_gradient_keeping_its_graph():
+    torch = pytest.importorskip("torch")
+    x, w = _agrad_pair()
+    _loss(x, w, ag).backward(create_graph=True)
+    _loss(x, w, ag).backward()
+    xt, wt = _torch_pair(torch)
+    _loss(xt, wt, torch).backward(create_graph=True)
+    _loss(xt, wt, torch).backward()
+    assert isinstance(x.grad, ag.Tensor) and x.grad.requires_grad, "expected x.grad to keep its graph"
+    np.testing.assert_allclose(x.grad.value, xt.grad.detach().numpy(), rtol=1e-12,
+                               err_msg="expected the two passes added up, as torch")
+    (dw,) = ag.grad(x.grad.sum(), w)
+    (dwt,) = torch.autograd.grad(xt.grad.sum(), wt)
+    np.testing.assert_allclose(dw.value, dwt.numpy(), rtol=1e-12,
+                               err_msg="expected the graph of the first pass's gradient, as torch keeps it")
+
+
+@pytest.mark.filterwarnings("ignore:Using backward\\(\\) with create_graph=True")
+def test_inputs_with_create_graph_give_a_differentiable_grad():
+    torch = pytest.importorskip("torch")
+    x, w = _agrad_pair()
+    _loss(x, w, ag).backward(inputs=[x], create_graph=True)
+    xt, wt = _torch_pair(torch)
+    _loss(xt, wt, torch).backward(inputs=[xt], create_graph=True)
+    assert not w.has_grad and wt.grad is None, "expected no gradient for w, which is not in inputs"
+    (dw,) = ag.grad((x.grad * x.grad).sum(), w)
+    (dwt,) = torch.autograd.grad((xt.grad * xt.grad).sum(), wt)
+    np.testing.assert_allclose(dw.value, dwt.numpy(), rtol=1e-12,
+                               err_msg="expected d|dL/dx|^2/dw through x.grad's graph, as torch")
+
+
+@pytest.mark.filterwarnings("ignore:Using backward\\(\\) with create_graph=True")
+@pytest.mark.parametrize("clip", ["norm", "value"])
+def test_clipping_a_graph_gradient_changes_its_values_not_its_graph_as_torch(clip):
+    """PyTorch clips in place under no_grad: the values change, a later derivative follows the
+    unclipped gradient's graph."""
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(3)
+    weight, data = rng.standard_normal((3, 4)), rng.standard_normal((5, 4))
+    ours = ag.Tensor(weight.copy())
+    theirs = torch.tensor(weight, requires_grad=True)
+    ag.tanh(ag.Tensor(data) @ ours.T).sum().backward(create_graph=True)
+    torch.tanh(torch.tensor(data) @ theirs.T).sum().backward(create_graph=True)
+    if clip == "norm":
+        norm = nn.utils.clip_grad_norm_([ours], 0.5)
+        norm_t = torch.nn.utils.clip_grad_norm_([theirs], 0.5)
+        assert float(norm) == pytest.approx(float(norm_t)), "expected torch's total norm"
+    else:
+        nn.utils.clip_grad_value_([ours], 0.3)
+        torch.nn.utils.clip_grad_value_([theirs], 0.3)
+    np.testing.assert_allclose(ours.grad.value, theirs.grad.detach().numpy(), rtol=1e-12,
+                               err_msg=f"expected torch's clipped values ({clip})")
+    (d_ours,) = ag.grad((ours.grad * ours.grad).sum(), ours)
+    (d_theirs,) = torch.autograd.grad((theirs.grad * theirs.grad).sum(), theirs)
+    np.testing.assert_allclose(d_ours.value, d_theirs.numpy(), rtol=1e-10,
+                               err_msg=f"expected torch's derivative through the clipped gradient ({clip})")
+
+
+def test_clipping_keeps_an_array_gradient_private_and_in_place():
+    p = ag.Tensor(np.array([3.0, 4.0]))
+    (p * p).sum().backward()
+    before = p.grad
+    nn.utils.clip_grad_norm_([p], 1.0)
+    assert p.grad is before, "expected the gradient scaled in place, not replaced by a copy"
+    np.testing.assert_allclose(p.grad, before, err_msg="expected the same array")
+    np.testing.assert_allclose(np.linalg.norm(p.grad), 1.0, rtol=1e-5, err_msg="expected a norm of max_norm")

@@ -165,6 +165,7 @@ def test_full_backward_hook_arguments_as_torch(use_second, b_requires_grad):
                 if b is None:
                     assert a is None, f"expected {what} None as torch, got {a}"
                 else:
+                    assert a is not None, f"expected {what} {b} as torch, got None"
                     np.testing.assert_allclose(a, b, err_msg=f"expected torch's {what}")
     np.testing.assert_allclose(ours[1], theirs[1], err_msg="expected torch's accumulated a.grad")
 
@@ -182,3 +183,31 @@ def test_full_backward_hook_runs_in_ag_grad_and_in_a_graph_creating_pass():
     t = np.tanh(x.value[0] @ w + layer.bias.value[0])
     np.testing.assert_allclose(gg.value[0], -2 * t * (1 - t * t) * w * w.sum(),
                                err_msg="expected the second derivative through the hooked layer")
+
+
+def test_full_backward_hook_once_per_pass_through_one_call_as_torch():
+    """Two backward passes through the outputs of ONE call, one output each: the second pass
+    must not see the first one's grad_output (torch: None for the output it does not use)."""
+    def run(model, tensor, as_numpy):
+        log = []
+        model.register_full_backward_hook(lambda module, grad_input, grad_output: log.append(
+            ([None if g is None else np.array(as_numpy(g)) for g in grad_input],
+             [None if g is None else np.array(as_numpy(g)) for g in grad_output])))
+        a = tensor([1.0, 2.0])
+        first, second = model(a, tensor([3.0, -1.0]), 2.0, tensor([5.0]))
+        first.sum().backward(retain_graph=True)
+        (second * 3).sum().backward()
+        return log
+
+    ours = run(_TwoInTwoOut(), lambda v: ag.Tensor(np.array(v)), plain)
+    theirs = run(_TwoInTwoOutTorch(), lambda v: torch.tensor(v, dtype=torch.double, requires_grad=True),
+                 torch_plain)
+    assert len(ours) == len(theirs) == 2, f"expected one hook call per pass, got {len(ours)} (torch {len(theirs)})"
+    for n, (mine, reference) in enumerate(zip(ours, theirs, strict=True)):
+        for side, name in ((0, "grad_input"), (1, "grad_output")):
+            for k, (a, b) in enumerate(zip(mine[side], reference[side], strict=True)):
+                if b is None:
+                    assert a is None, f"pass {n}: expected {name}[{k}] None as torch, got {a}"
+                else:
+                    assert a is not None, f"pass {n}: expected {name}[{k}] {b} as torch, got None"
+                    np.testing.assert_allclose(a, b, err_msg=f"pass {n}: expected torch's {name}[{k}]")
