@@ -9,13 +9,12 @@ Each is a thin alias onto an existing op: no derivative of its own. Arguments ke
 ``ag.zeros``, ``ag.cat``, ... in ``autograd.torch_functions``.
 """
 
-import contextlib
 import numbers
-import re
 
 import numpy as np
 
 from autograd import ops
+from autograd.ops.keywords import called_as
 
 
 class TorchNames:
@@ -121,20 +120,3 @@ def permutation(dims, ndim, op):
     if len(set(axes)) != ndim:
         raise ValueError(f"{op}: dims {tuple(dims)} repeat an axis: each of the {ndim} axes must appear once")
     return axes
-
-
-@contextlib.contextmanager
-def called_as(name, op, **words):
-    """Errors of ``op`` reported as coming from ``name``, the alias the user called, with the
-    argument names in ``words`` (``axis="dim"``) in torch's spelling: ``cat: dim 3 is out of range``
-    rather than ``concatenate: axis 3 ...``, which would send them looking for a call they never made."""
-    try:
-        yield
-    except (TypeError, ValueError, IndexError) as error:
-        message = str(error)
-        if type(error) not in (TypeError, ValueError, IndexError) or not message.startswith(f"{op}:"):
-            raise
-        message = name + message[len(op):]
-        for word, torch_word in words.items():
-            message = re.sub(rf"\b{word}\b", torch_word, message)
-        raise type(error)(message) from None

@@ -11,8 +11,9 @@ import numpy as np
 from autograd.arrays import as_array
 from autograd.ops import shape as shape_ops
 from autograd.ops.args import check_bool, check_int, is_int, shape_tuple
+from autograd.ops.keywords import called_as
 from autograd.tensor import Tensor, as_tensor
-from autograd.tensor_torch_names import called_as, permutation
+from autograd.tensor_torch_names import permutation
 
 
 def zeros(*shape, dtype=np.float32, requires_grad=False):

@@ -7,40 +7,49 @@ function states the rule for all of them. Nothing here builds a Tensor, so ``ten
 use it while ``Tensor`` is being defined.
 """
 
+import contextlib
 import functools
 import inspect
+import re
 
 
-def torch_keywords(op, **aliases):
+def torch_keywords(op=None, /, **aliases):
     """Let the decorated function also take PyTorch's keyword names.
 
+    op: the name errors give (the function's own by default; ``"Tensor.sum"`` for a method).
     aliases: ``torch_name="name"`` (torch's keyword means the same as agrad's ``name``), or
     ``torch_name=("name", convert)`` where torch's value needs ``convert(value, op)`` first (``var``'s
     ``unbiased=True`` is ``ddof=1``). Giving one argument under two spellings is a TypeError naming
-    ``op``. The decorated function's signature and docstring list the torch names (default None).
+    ``op``; a torch keyword given as None counts as not given. The errors of a call made with torch's
+    keywords name them (``Tensor.sum: dim 2 is out of range``). The decorated function's signature
+    and docstring list the torch names (default None).
     """
     targets = {t: a if isinstance(a, tuple) else (a, None) for t, a in aliases.items()}
 
     def decorate(fn):
+        name_of_op = op or fn.__name__
         signature = inspect.signature(fn)
         positions = {name: i for i, name in enumerate(signature.parameters)}
 
         @functools.wraps(fn)
         def with_torch_names(*args, **kwargs):
             # the common call, positional or with agrad's keywords only, goes straight through
-            if kwargs and not kwargs.keys().isdisjoint(targets):
-                spelled = {}  # agrad name -> the torch keyword that gave it
-                for torch_name, (name, convert) in targets.items():
-                    if torch_name not in kwargs:
-                        continue
-                    value = kwargs.pop(torch_name)
-                    if name in kwargs or positions[name] < len(args):
-                        earlier = spelled.get(name) or (f"{name}=" if name in kwargs else f"{name} (by position)")
-                        raise TypeError(f"{op}: got {name} twice, as {earlier} and as {torch_name}= "
-                                        "(PyTorch's spelling); pass one of them")
-                    kwargs[name] = value if convert is None else convert(value, op)
-                    spelled[name] = f"{torch_name}="
-            return fn(*args, **kwargs)
+            if not kwargs or kwargs.keys().isdisjoint(targets):
+                return fn(*args, **kwargs)
+            spelled = {}  # agrad name -> the torch keyword that gave it
+            for torch_name, (name, convert) in targets.items():
+                value = kwargs.pop(torch_name, None)
+                if value is None:
+                    continue
+                if name in kwargs or positions[name] < len(args):
+                    earlier = f"{spelled[name]}=" if name in spelled else (
+                        f"{name}=" if name in kwargs else f"{name} (by position)")
+                    raise TypeError(f"{name_of_op}: got {name} twice, as {earlier} and as {torch_name}= "
+                                    "(PyTorch's spelling); pass one of them")
+                kwargs[name] = value if convert is None else convert(value, name_of_op)
+                spelled[name] = torch_name
+            with called_as(name_of_op, fn.__name__, **spelled):
+                return fn(*args, **kwargs)
 
         extra = [inspect.Parameter(t, inspect.Parameter.KEYWORD_ONLY, default=None) for t in targets]
         with_torch_names.__signature__ = signature.replace(parameters=[*signature.parameters.values(), *extra])
@@ -52,6 +61,23 @@ def torch_keywords(op, **aliases):
         return with_torch_names
 
     return decorate
+
+
+@contextlib.contextmanager
+def called_as(name, op, **words):
+    """Errors of ``op`` reported as coming from ``name``, the alias the user called, with the
+    argument names in ``words`` (``axis="dim"``) in torch's spelling: ``cat: dim 3 is out of range``
+    rather than ``concatenate: axis 3 ...``, which would send them looking for a call they never made."""
+    try:
+        yield
+    except (TypeError, ValueError, IndexError) as error:
+        message = str(error)
+        if type(error) not in (TypeError, ValueError, IndexError) or not message.startswith(f"{op}:"):
+            raise
+        message = name + message[len(op):]
+        for word, torch_word in words.items():
+            message = re.sub(rf"\b{word}\b", torch_word, message)
+        raise type(error)(message) from None
 
 
 def unbiased_ddof(unbiased, op):

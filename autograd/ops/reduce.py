@@ -39,7 +39,7 @@ def _kept(g, axes, keepdims):
     return g if keepdims else dual.expand_dims(g, axes)
 
 
-@torch_keywords("sum", **DIMS)
+@torch_keywords(**DIMS)
 def sum(x, axis=None, keepdims=False):
     """Sum over ``axis``. x: any shape -> x's shape without ``axis`` (or with 1s: keepdims).
     axis=None (the default) reduces over every axis; keepdims=False (the default) drops the
@@ -57,7 +57,7 @@ def sum(x, axis=None, keepdims=False):
     return output
 
 
-@torch_keywords("mean", **DIMS)
+@torch_keywords(**DIMS)
 def mean(x, axis=None, keepdims=False):
     """Mean over ``axis``, shaped like ``sum``; each input element gets 1/count of the output gradient.
     axis=None (the default) reduces over every axis; keepdims=False (the default) drops the
@@ -80,7 +80,7 @@ def mean(x, axis=None, keepdims=False):
     return output
 
 
-@torch_keywords("max", **DIMS)
+@torch_keywords(**DIMS)
 def max(x, axis=None, keepdims=False):
     """Largest element over ``axis``, shaped like ``sum``.
     axis=None (the default) reduces over every axis; keepdims=False (the default) drops the
@@ -97,7 +97,7 @@ def max(x, axis=None, keepdims=False):
     return _extreme(x, axis, keepdims, np.max, "max")
 
 
-@torch_keywords("min", **DIMS)
+@torch_keywords(**DIMS)
 def min(x, axis=None, keepdims=False):
     """Smallest element over ``axis``, shaped like ``sum``; ties split the gradient evenly (PyTorch's ``amin``).
     The values only, as ``max`` (not torch's (values, indices) of ``x.min(dim)``).
@@ -124,7 +124,7 @@ def _extreme(x, axis, keepdims, reducer, op):
     return output
 
 
-@torch_keywords("var", **VAR)
+@torch_keywords(**VAR)
 def var(x, axis=None, keepdims=False, ddof=0):
     """Variance over ``axis``, NumPy's definition: sum((x - mean)^2) / (count - ddof); shaped like ``sum``.
     axis=None (the default) reduces over every axis; keepdims=False (the default) drops the
@@ -164,7 +164,7 @@ def _logsumexp_kept(values, axes):
         return shift + np.log(np.sum(np.exp(values - shift), axis=axes, keepdims=True))
 
 
-@torch_keywords("logsumexp", **DIMS)
+@torch_keywords(**DIMS)
 def logsumexp(x, axis=None, keepdims=False):
     """log(sum(exp(x))) over ``axis``, shaped like ``sum``, finite for logits of any size.
     axis=None (the default) reduces over every axis; keepdims=False (the default) drops the
@@ -185,7 +185,7 @@ def logsumexp(x, axis=None, keepdims=False):
     return output
 
 
-@torch_keywords("softmax", **DIM)
+@torch_keywords(**DIM)
 def softmax(x, axis=-1):
     """exp(x) / sum(exp(x)) along one ``axis`` (default -1, the last), stable for any logits; same shape as x."""
     x, _ = _input(x, None, "softmax")
@@ -203,7 +203,7 @@ def softmax(x, axis=-1):
     return output
 
 
-@torch_keywords("log_softmax", **DIM)
+@torch_keywords(**DIM)
 def log_softmax(x, axis=-1):
     """x - logsumexp(x) along one ``axis`` (default -1, the last): same shape as x, finite even for logits of 1e8."""
     x, _ = _input(x, None, "log_softmax")
@@ -219,7 +219,7 @@ def log_softmax(x, axis=-1):
     return output
 
 
-@torch_keywords("argmax", **DIMS)
+@torch_keywords(**DIMS)
 def argmax(x, axis=None, keepdims=False):
     """Index of the largest element over ``axis``: a plain integer array (not differentiable), shaped
     like ``sum``. axis=None (the default) gives the flat index; keepdims=False (the default) drops

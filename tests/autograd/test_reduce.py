@@ -200,10 +200,18 @@ X = ag.Tensor(np.ones((2, 3)))
     ("softmax: got axis twice", TypeError, lambda: ag.softmax(X, -1, dim=0)),
     ("Tensor.argmax: got axis twice", TypeError, lambda: X.argmax(axis=0, dim=0)),
     ("var: unbiased must be True or False", TypeError, lambda: ag.var(X, unbiased=1)),
-    ("softmax", TypeError, lambda: ag.softmax(X, keepdim=True)),
-    ("sum: axis 2 is out of range", ValueError, lambda: X.sum(dim=2)),
+    ("softmax() got an unexpected keyword argument 'keepdim'", TypeError, lambda: ag.softmax(X, keepdim=True)),
+    ("Tensor.sum: dim 2 is out of range", ValueError, lambda: X.sum(dim=2)),
+    ("sum: dim 3 is out of range", ValueError, lambda: ag.sum(X, dim=3)),
+    ("Tensor.mean: keepdim must be True or False", TypeError, lambda: X.mean(dim=0, keepdim=1)),
 ], ids=lambda v: v if isinstance(v, str) else None)
 def test_bad_torch_keywords_name_the_function_and_argument(where, error, call):
     with pytest.raises(error) as caught:
         call()
     assert where in str(caught.value), f"expected the {error.__name__} to say {where!r}, got {str(caught.value)!r}"
+
+
+def test_a_torch_keyword_given_as_none_counts_as_not_given():
+    out = X.sum(axis=1, dim=None)
+    assert out.shape == (2,), f"expected dim=None ignored beside axis=1, got shape {out.shape}"
+    assert ag.sum(X, dim=None).shape == (), "expected dim=None to sum over every axis, as torch"
