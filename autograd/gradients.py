@@ -152,7 +152,7 @@ def _seeds(outputs, grad_outputs, create_graph, caller="grad", seed_name="grad_o
                 "e.g. ag.Tensor(np.array(..., dtype=np.float32)))"
             )
         if seed is None:
-            if output.size != 1:
+            if output.value.size != 1:
                 raise BackwardError(
                     f"{caller}: grad can be implicitly created only for a single-element output, {which} "
                     f"has shape {output.shape}; pass {seed_name}=..."

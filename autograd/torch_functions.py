@@ -10,7 +10,7 @@ import numpy as np
 
 from autograd.arrays import as_array
 from autograd.ops import shape as shape_ops
-from autograd.ops.args import check_bool, check_int, is_int, shape_tuple
+from autograd.ops.args import check_bool, check_dtype, check_int, is_int, shape_tuple
 from autograd.ops.keywords import called_as
 from autograd.tensor import Tensor, as_tensor
 from autograd.tensor_torch_names import permutation
@@ -49,12 +49,7 @@ def _filled(fill, op, shape, dtype, requires_grad):
     if len(shape) == 1 and not is_int(shape[0]):  # ag.zeros((2, 3)) as well as ag.zeros(2, 3)
         shape = shape[0]
     shape = shape_tuple(shape, op)
-    try:
-        dtype = np.dtype(dtype)
-    except TypeError:
-        raise TypeError(f"{op}: dtype {dtype!r} is not a NumPy dtype") from None
-    if dtype.kind not in "biuf":
-        raise TypeError(f"{op}: dtype must be a bool, integer or floating dtype, got {dtype}")
+    dtype = check_dtype(dtype, op)
     if check_bool(requires_grad, op, "requires_grad") and dtype.kind != "f":
         raise TypeError(f"{op}: only a floating dtype can require grad, got dtype {dtype}")
     return Tensor(fill(shape, dtype), requires_grad=requires_grad)

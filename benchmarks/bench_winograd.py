@@ -10,10 +10,9 @@ Run with ``OPENBLAS_NUM_THREADS=1`` for steady figures. It prints, per CIFAR-sty
 forward (no grad), Winograd's forward and its three parts, and Winograd's largest relative error.
 """
 
-import time
-
 import numpy as np
 from threadpoolctl import threadpool_info
+from timing import median_time
 
 import autograd as ag
 
@@ -57,14 +56,8 @@ def winograd_conv3x3(x, w):
     return output_transform(np.matmul(weight_transform(w), v), w.shape[0], tiling)
 
 
-def median_ms(fn, repeats=15):
-    fn()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return 1e3 * float(np.median(times))
+def median_ms(fn):
+    return 1e3 * median_time(fn, repeats=15)
 
 
 def layer_row(x, w):

@@ -33,6 +33,17 @@ def check_bool(value, op, name):
     return bool(value)
 
 
+def check_dtype(dtype, op):
+    """``dtype`` as a NumPy dtype of numbers (bool, integer or floating), else a TypeError naming ``op``."""
+    try:
+        dtype = np.dtype(dtype)
+    except TypeError:
+        raise TypeError(f"{op}: dtype {dtype!r} is not a NumPy dtype") from None
+    if dtype.kind not in "biuf":
+        raise TypeError(f"{op}: dtype must be a bool, integer or floating dtype, got {dtype}")
+    return dtype
+
+
 def shape_tuple(shape, op, name="shape", allow_minus_one=False):
     """An int or a sequence of ints as a tuple; negative sizes are refused, except one -1
     (an inferred size) where ``allow_minus_one``. Text, floats and bools are refused rather than

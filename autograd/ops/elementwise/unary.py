@@ -10,7 +10,7 @@ import numpy as np
 from scipy import special
 
 from autograd.engine import primal
-from autograd.ops.args import floating, number_or_array
+from autograd.ops.args import check_dtype, floating, number_or_array
 from autograd.scalar import Scalar
 from autograd.tensor import Tensor, as_tensor
 
@@ -170,12 +170,7 @@ def clip(x, min=None, max=None):
 def astype(x, dtype):
     """The same values as ``dtype``; the gradient is cast back to x's dtype."""
     x = as_tensor(x, "astype", "x")
-    try:
-        dtype = np.dtype(dtype)
-    except TypeError:
-        raise TypeError(f"astype: dtype {dtype!r} is not a NumPy dtype") from None
-    if dtype.kind not in "biuf":
-        raise TypeError(f"astype: dtype must be a bool, integer or floating dtype, got {dtype}")
+    dtype = check_dtype(dtype, "astype")
     if x.dtype == dtype:
         return x
     output = Tensor(x.value.astype(dtype), inputs=(x,), op=f"astype({dtype})")
@@ -189,7 +184,8 @@ def astype(x, dtype):
 
 def clone(x):
     """A copy of x in new memory (same shape and dtype), PyTorch's ``clone``: writing into one
-    never changes the other, and the gradient passes through unchanged."""
+    never changes the other, and the gradient passes through unchanged. A Tensor only (a Scalar
+    holds an immutable float: it needs no copy)."""
     x = as_tensor(x, "clone", "x")
     output = Tensor(x.value.copy(), inputs=(x,), op="clone")
 
