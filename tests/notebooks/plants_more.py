@@ -344,3 +344,17 @@ with ag.no_grad():
     model(x)
 return maps  # the hooks never removed
 """
+
+# delegations: agrad's own function where the exercise is to write it ------------------------------
+
+IM2COL_STRIDE_DELEGATES = """
+return agrad_im2col(x, kH, kW, stride)  # the notebook's name for agrad's im2col
+"""
+
+IM2COL_LOOP_DELEGATES = """
+return im2col(x, kH, kW)  # agrad's im2col, imported at the top of the notebook
+"""
+
+EINSUM_DELEGATES_TO_AG_CONV2D = """
+return ag.conv2d(x, w, bias, stride=stride, padding=padding, dilation=dilation).value
+"""

@@ -102,6 +102,18 @@ PLANTED = [
          "winograd_f23_2d, case tile = arange(16.0).reshape(4, 4), an all-ones 3x3 kernel: ValueError: operands "
          "could not be broadcast"),
     ], id="05-backward-kernel-not-rotated,winograd-2d-one-sided"),
+    # delegations: agrad's own function returned where the exercise is to write it (the checks run the
+    # answer with every name of agrad's function refused); im2col_loop and conv2d_einsum are independent
+    pytest.param(NB03, [
+        ("im2col_2", bug.IM2COL_STRIDE_DELEGATES, "im2col_2_check",
+         "im2col with a stride: expected your own code, not a call to agrad's im2col: the exercise is to write it"),
+    ], id="03-im2col-delegates-to-agrads-im2col"),
+    pytest.param(NB05, [
+        ("im2col_loop", bug.IM2COL_LOOP_DELEGATES, "im2col_loop_check",
+         "im2col_loop: expected your own code, not a call to agrad's im2col: the exercise is to write it"),
+        ("conv2d_einsum", bug.EINSUM_DELEGATES_TO_AG_CONV2D, "conv2d_einsum_check",
+         "conv2d_einsum: expected your own code, not a call to agrad's conv2d: the exercise is to write it"),
+    ], id="05-im2col_loop-delegates-to-im2col,einsum-delegates-to-ag.conv2d"),
     # independent: the dense and sparse checks compare with agrad's matrices (X_patches is agrad's too);
     # convolve (not planted here, it uses exercise 3's kernel) runs on the kernel written out
     pytest.param(NB06, [
