@@ -358,3 +358,23 @@ return im2col(x, kH, kW)  # agrad's im2col, imported at the top of the notebook
 EINSUM_DELEGATES_TO_AG_CONV2D = """
 return ag.conv2d(x, w, bias, stride=stride, padding=padding, dilation=dilation).value
 """
+
+CONV_BATCH_DELEGATES_TO_AG_CONV2D = """
+return ag.conv2d(x, self.weight, stride=self.stride, padding=self.padding).value
+"""
+
+MAXPOOL_DELEGATES_TO_AG_MAX_POOL2D = """
+return ag.max_pool2d(x, self.kernel_size, stride=self.stride, padding=self.padding).value
+"""
+
+CONV1X1_DELEGATES_TO_AG_CONV2D = """
+return ag.conv2d(x, w).value
+"""
+
+DENSE_DELEGATES = """
+return agrad_matrix_dense(X, K)  # the notebook's name for agrad's im2col_matrix_dense
+"""
+
+SPARSE_DELEGATES = """
+return sparse.csr_matrix(agrad_matrix_dense(X, K))  # agrad's dense matrix, stored sparse
+"""

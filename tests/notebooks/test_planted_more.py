@@ -103,17 +103,30 @@ PLANTED = [
          "could not be broadcast"),
     ], id="05-backward-kernel-not-rotated,winograd-2d-one-sided"),
     # delegations: agrad's own function returned where the exercise is to write it (the checks run the
-    # answer with every name of agrad's function refused); im2col_loop and conv2d_einsum are independent
+    # answer with every name of agrad's function refused); the exercises of each case are independent,
+    # as above (Conv2d_4 and MaxPool2d run on agrad's im2col, im2col_2 is checked against it)
     pytest.param(NB03, [
         ("im2col_2", bug.IM2COL_STRIDE_DELEGATES, "im2col_2_check",
          "im2col with a stride: expected your own code, not a call to agrad's im2col: the exercise is to write it"),
-    ], id="03-im2col-delegates-to-agrads-im2col"),
+        ("Conv2d_4", bug.CONV_BATCH_DELEGATES_TO_AG_CONV2D, "Conv2d_4_check",
+         "Conv2d.forward for a batch: expected your own code, not a call to agrad's conv2d"),
+        ("MaxPool2d", bug.MAXPOOL_DELEGATES_TO_AG_MAX_POOL2D, "MaxPool2d_check",
+         "MaxPool2d.forward: expected your own code, not a call to agrad's max_pool2d"),
+    ], id="03-im2col-Conv2d-MaxPool2d-delegate-to-agrad"),
     pytest.param(NB05, [
         ("im2col_loop", bug.IM2COL_LOOP_DELEGATES, "im2col_loop_check",
          "im2col_loop: expected your own code, not a call to agrad's im2col: the exercise is to write it"),
         ("conv2d_einsum", bug.EINSUM_DELEGATES_TO_AG_CONV2D, "conv2d_einsum_check",
          "conv2d_einsum: expected your own code, not a call to agrad's conv2d: the exercise is to write it"),
-    ], id="05-im2col_loop-delegates-to-im2col,einsum-delegates-to-ag.conv2d"),
+        ("conv1x1_matmul", bug.CONV1X1_DELEGATES_TO_AG_CONV2D, "conv1x1_matmul_check",
+         "conv1x1_matmul: expected your own code, not a call to agrad's conv2d"),
+    ], id="05-im2col_loop-einsum-conv1x1-delegate-to-agrad"),
+    pytest.param(NB06, [
+        ("im2col_matrix_dense", bug.DENSE_DELEGATES, "im2col_matrix_dense_check",
+         "im2col_matrix_dense: expected your own code, not a call to agrad's im2col_matrix_dense"),
+        ("im2col_matrix_sparse", bug.SPARSE_DELEGATES, "im2col_matrix_sparse_check",
+         "im2col_matrix_sparse: expected your own code, not a call to agrad's im2col_matrix_dense"),
+    ], id="06-dense-sparse-delegate-to-agrad"),
     # independent: the dense and sparse checks compare with agrad's matrices (X_patches is agrad's too);
     # convolve (not planted here, it uses exercise 3's kernel) runs on the kernel written out
     pytest.param(NB06, [
