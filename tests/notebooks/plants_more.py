@@ -1,6 +1,6 @@
 """Wrong answers planted in notebooks 01, 03, 05, 06, 07 and 08 (issue 18), for test_planted_more.
 
-Each is a common mistake in one exercise, keyed by the answer's nbgrader grade_id and written at
+Each is a common mistake in one exercise (or, at the end, a delegation to agrad's own function), keyed by the answer's nbgrader grade_id and written at
 column 0 (``planted.planted_notebook`` indents it like the solution region it replaces).
 """
 
@@ -377,4 +377,13 @@ return agrad_matrix_dense(X, K)  # the notebook's name for agrad's im2col_matrix
 
 SPARSE_DELEGATES = """
 return sparse.csr_matrix(agrad_matrix_dense(X, K))  # agrad's dense matrix, stored sparse
+"""
+
+SIGMOID_DELEGATES = """
+return ag.sigmoid(input)  # agrad's sigmoid: its _backward is the library's
+"""
+
+HVP_DELEGATES = """
+_, products = functional.hvp(loss_fn, params, vectors)  # agrad's own hvp
+return products
 """

@@ -127,6 +127,14 @@ PLANTED = [
         ("im2col_matrix_sparse", bug.SPARSE_DELEGATES, "im2col_matrix_sparse_check",
          "im2col_matrix_sparse: expected your own code, not a call to agrad's im2col_matrix_dense"),
     ], id="06-dense-sparse-delegate-to-agrad"),
+    pytest.param(NB01, [
+        ("sigmoid", bug.SIGMOID_DELEGATES, "sigmoid_check",
+         "sigmoid: the result is the output of agrad's own 'sigmoid', whose backward the library wrote"),
+    ], id="01-sigmoid-delegates-to-ag.sigmoid"),
+    pytest.param(NB08, [
+        ("hvp", bug.HVP_DELEGATES, "hvp_check",
+         "hvp: expected your own code, not a call to agrad's hvp: the exercise is to write it"),
+    ], id="08-hvp-delegates-to-functional.hvp"),
     # independent: the dense and sparse checks compare with agrad's matrices (X_patches is agrad's too);
     # convolve (not planted here, it uses exercise 3's kernel) runs on the kernel written out
     pytest.param(NB06, [
