@@ -1,7 +1,8 @@
 """Wrong answers planted in notebooks 01, 03, 05, 06, 07 and 08 (issue 18), for test_planted_more.
 
-Each is a common mistake in one exercise (or, at the end, a delegation to agrad's own function), keyed by the answer's nbgrader grade_id and written at
-column 0 (``planted.planted_notebook`` indents it like the solution region it replaces).
+Each is a common mistake in one exercise (or, at the end, a delegation to agrad's own function),
+keyed by the answer's nbgrader grade_id and written at column 0 (``planted.planted_notebook``
+indents it like the solution region it replaces).
 """
 
 # 01_scalar_autograd ------------------------------------------------------------------------------
