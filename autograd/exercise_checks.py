@@ -14,6 +14,9 @@ A notebook's check cell composes these (nothing here runs on import, nothing is 
   duration;
 - ``assert_own_backward(exercise, output)`` and ``refusing(exercise, *names)``: the result must
   be built by the student's own ``_backward``, not by the library's op (``return ag.exp(x)``);
+- ``refusing_functions(exercise, namespace, *functions)``: agrad's own version of a function the
+  exercise is to write (``im2col``, ``ag.conv2d``) refuses to run under any name the notebook
+  reaches it by (``ag.``, its module, or imported and aliased);
 - ``assert_arrays_close(exercise, got, expected)``: every gradient (dX, dW, db) reported
   together with its max relative error and worst index, CS231n-style;
 - ``assert_first_equal(exercise, got, expected, axis=..., describe=...)``: small integer cases
@@ -27,6 +30,7 @@ NotImplementedError (a student version's placeholder) always passes through unch
 
 import contextlib
 import os
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -156,6 +160,46 @@ def refusing(exercise, *names, module=None):
     finally:
         for name, fn in saved.items():
             setattr(module, name, fn)
+
+
+@contextlib.contextmanager
+def refusing_functions(exercise, namespace, *functions):
+    """Within the block, calling any of ``functions`` (agrad's own versions of what the exercise
+    is to write) fails ``exercise`` with "expected your own code, not a call to agrad's <name>".
+
+    Every name bound to one of them is replaced: in ``namespace`` (the notebook's ``globals()``,
+    so ``from autograd.im2col import im2col as mine`` is refused too), in ``autograd`` (``ag.``)
+    and in each function's own module. For exercises whose answer is an array, where
+    ``assert_own_backward`` cannot look at a graph. Everything is put back afterwards.
+    """
+    import autograd
+
+    if not isinstance(namespace, dict):
+        raise TypeError(f"refusing_functions: namespace must be a dict such as globals(), got "
+                        f"{type(namespace).__name__}")
+    if not functions or not all(callable(fn) for fn in functions):
+        raise TypeError("refusing_functions: expected one or more functions to refuse")
+
+    def refused(fn):
+        def call(*args, **kwargs):
+            raise AssertionError(f"{exercise}: expected your own code, not a call to agrad's {fn.__name__}: the "
+                                 f"exercise is to write it")
+        return call
+
+    spaces = {id(space): space for space in [namespace, vars(autograd)]
+              + [vars(sys.modules[fn.__module__]) for fn in functions if fn.__module__ in sys.modules]}
+    saved = []
+    for space in spaces.values():
+        for name, value in list(space.items()):
+            for fn in functions:
+                if value is fn:
+                    saved.append((space, name, value))
+                    space[name] = refused(fn)
+    try:
+        yield
+    finally:
+        for space, name, value in reversed(saved):
+            space[name] = value
 
 
 def _as_array(exercise, name, value):

@@ -95,6 +95,27 @@ def test_refusing_makes_the_library_function_fail_and_puts_it_back():
         pass
 
 
+def test_refusing_functions_refuses_every_name_and_puts_them_back():
+    from autograd import im2col as im2col_module
+
+    original = im2col_module.im2col
+    namespace = {"im2col": original, "mine": original, "other": len}
+    refused = r"^im2col_loop: expected your own code, not a call to agrad's im2col"
+    with ec.refusing_functions("im2col_loop", namespace, original):
+        for fn in (namespace["im2col"], namespace["mine"], im2col_module.im2col):
+            with pytest.raises(AssertionError, match=refused):
+                fn(np.ones((3, 3)), 2, 2)
+        assert namespace["other"] is len, "expected names bound to other functions left alone"
+    assert namespace["im2col"] is namespace["mine"] is im2col_module.im2col is original, "expected all restored"
+    conv2d = ag.conv2d
+    with pytest.raises(AssertionError, match=r"^conv: expected your own code, not a call to agrad's conv2d"), \
+            ec.refusing_functions("conv", {}, conv2d):
+        ag.conv2d(np.ones((1, 1, 3, 3)), np.ones((1, 1, 2, 2)))
+    assert ag.conv2d is conv2d, "expected ag.conv2d restored"
+    with pytest.raises(TypeError, match="namespace must be a dict"), ec.refusing_functions("x", None, len):
+        pass
+
+
 def test_assert_arrays_close_reports_every_array_together():
     dW = np.arange(6.0).reshape(2, 3)
     wrong_dW = dW.copy()

@@ -12,7 +12,9 @@ by it, so it survives edits of the solution's text, where a substring of the cod
 answer cell must hold exactly one solution region. The replacement takes the place of that whole
 region (its marker lines go too) and is written without indentation: it is indented like the
 region's ``### BEGIN SOLUTION`` line, so a plant for a region inside ``def _backward():`` is
-written at column 0 too.
+written at column 0 too. For an answer cell with several regions (a class whose ``zero_grad``
+and ``step`` are both exercises), the replacement is a list with one entry per region, in order:
+a str replaces that region, None keeps its solution.
 
 Cells after the last check cell (the notebooks' timing tables) are not run: they grade nothing.
 """
@@ -41,11 +43,17 @@ def planted_notebook(notebook, plants):
         cell = notebook["cells"][index]
         source = _source(cell)
         regions = list(_REGION.finditer(source))
-        if len(regions) != 1:
-            raise ValueError(f"planted: answer {grade_id!r} has {len(regions)} solution regions, expected one")
-        region = regions[0]
-        code = textwrap.indent(textwrap.dedent(replacement).strip("\n") + "\n", region["indent"])
-        cell["source"] = source[:region.start()] + code + source[region.end():]
+        replacements = [replacement] if isinstance(replacement, str) else list(replacement)
+        if len(regions) != len(replacements):
+            raise ValueError(f"planted: answer {grade_id!r} has {len(regions)} solution regions, got "
+                             f"{len(replacements)} replacement(s) (a list with one entry per region, None "
+                             f"keeping one, plants a cell with several)")
+        for region, code in reversed(list(zip(regions, replacements))):  # from the end: offsets stay valid
+            if code is None:
+                continue
+            code = textwrap.indent(textwrap.dedent(code).strip("\n") + "\n", region["indent"])
+            source = source[:region.start()] + code + source[region.end():]
+        cell["source"] = source
     return notebook
 
 
