@@ -19,7 +19,7 @@ The draws are the same on every run (derandomized) and nothing is written to dis
 
 import numpy as np
 
-from autograd.exercise_checks import refuse_library_backward
+from autograd.exercise_refusals import refuse_library_backward
 from autograd.scalar import Scalar
 from autograd.tensor import Tensor
 
