@@ -58,6 +58,11 @@ def _per_class(values, class_axis, ndim):
     return values.reshape(shape)
 
 
+def _one_hot(labels, classes, axis, ndim):
+    """Booleans of the input's shape: True at each target's class (class axis ``axis``)."""
+    return np.expand_dims(labels, axis) == _per_class(np.arange(classes), axis, ndim)
+
+
 def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0):
     """Cross-entropy of logits against class indices: -log softmax(x)[y] (or against class
     probabilities: a float ``target`` of the input's shape, see ``nn.soft_cross_entropy``).
@@ -89,10 +94,10 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
     shift = np.max(x.value, axis=axis, keepdims=True)
     shifted = x.value - np.where(np.isfinite(shift), shift, 0)
     log_probs = shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
-    labels_kept = np.expand_dims(labels, axis)
+    one_hot = _one_hot(labels, classes, axis, x.ndim)
     target_weight = keep.astype(x.dtype) if class_weight is None else class_weight[labels] * keep
-    per_element = -(1 - label_smoothing) * target_weight * np.squeeze(
-        np.take_along_axis(log_probs, labels_kept, axis), axis)
+    # np.where, not a product: a -inf log-probability of another class must not make 0 * -inf
+    per_element = -(1 - label_smoothing) * target_weight * np.sum(np.where(one_hot, log_probs, 0), axis=axis)
     if label_smoothing > 0:
         spread = log_probs if class_weight is None else log_probs * _per_class(class_weight, axis, x.ndim)
         per_element = per_element - (label_smoothing / classes) * keep * np.sum(spread, axis=axis)
@@ -104,14 +109,10 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
         # the target distribution a (times its weights) is linear in the upstream gradient:
         # a = spread * row, with spread built from the labels alone; dx = row (softmax(x) sum(spread) - spread)
         row = dual.expand_dims(_upstream(output.grad, reduction, labels.shape, divisor) * keep, (axis,))
+        spread = one_hot * ((1 - label_smoothing) * target_weight.reshape(row.shape)).astype(x.dtype)
         if label_smoothing > 0:
-            smooth = np.ones((1,) * x.ndim, x.dtype) if class_weight is None else _per_class(
-                class_weight, axis, x.ndim)
-            spread = np.broadcast_to((label_smoothing / classes) * smooth, x.shape).astype(x.dtype)
-        else:
-            spread = np.zeros(x.shape, dtype=x.dtype)
-        np.put_along_axis(spread, labels_kept, np.take_along_axis(spread, labels_kept, axis)
-                          + (1 - label_smoothing) * np.expand_dims(target_weight, axis), axis)
+            smooth = 1 if class_weight is None else _per_class(class_weight, axis, x.ndim)
+            spread = spread + ((label_smoothing / classes) * smooth)
         logits = primal(x)
         probabilities = np.exp(log_probs) if logits is x.value else dual.exp(_log_softmax(logits, axis))
         x.accumulate_grad(row * (probabilities * np.sum(spread, axis=axis, keepdims=True) - spread))
