@@ -96,11 +96,13 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
     log_probs = shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
     one_hot = _one_hot(labels, classes, axis, x.ndim)
     target_weight = keep.astype(x.dtype) if class_weight is None else class_weight[labels] * keep
-    # np.where, not a product: a -inf log-probability of another class must not make 0 * -inf
-    per_element = -(1 - label_smoothing) * target_weight * np.sum(np.where(one_hot, log_probs, 0), axis=axis)
+    # np.where, not products with 0: a -inf log-probability (a masked logit) of a class that is not
+    # the target, or of an ignored target's stand-in class 0, must not make 0 * -inf = NaN
+    picked = np.where(keep, np.sum(np.where(one_hot, log_probs, 0), axis=axis), 0)
+    per_element = -(1 - label_smoothing) * target_weight * picked
     if label_smoothing > 0:
         spread = log_probs if class_weight is None else log_probs * _per_class(class_weight, axis, x.ndim)
-        per_element = per_element - (label_smoothing / classes) * keep * np.sum(spread, axis=axis)
+        per_element = per_element - (label_smoothing / classes) * np.where(keep, np.sum(spread, axis=axis), 0)
     per_element = per_element.astype(x.dtype, copy=False)
     divisor = x.dtype.type(np.sum(target_weight))
     output = Tensor(_reduce(per_element, reduction, divisor), inputs=(x,), op=op)
@@ -137,7 +139,8 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
     class_weight = _class_weights(weight, x.shape[axis], x, op)
     target_weight = keep.astype(x.dtype) if class_weight is None else class_weight[labels] * keep
     labels_kept = np.expand_dims(labels, axis)
-    picked = np.squeeze(np.take_along_axis(x.value, labels_kept, axis), axis)
+    # an ignored target's stand-in class 0 may hold -inf: 0 * -inf would be NaN
+    picked = np.where(keep, np.squeeze(np.take_along_axis(x.value, labels_kept, axis), axis), 0)
     per_element = (-target_weight * picked).astype(x.dtype, copy=False)
     divisor = x.dtype.type(np.sum(target_weight))
     output = Tensor(_reduce(per_element, reduction, divisor), inputs=(x,), op=op)

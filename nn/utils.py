@@ -12,6 +12,7 @@ import numbers
 
 import numpy as np
 
+from autograd.ops.elementwise import clone
 from autograd.tensor import Tensor
 
 
@@ -44,7 +45,7 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
     params = _with_grads(parameters, "clip_grad_norm_")
     if not params:
         return np.float32(0.0)
-    grads, distinct = _gradient_arrays(params)
+    grads = _gradient_arrays(params)
     dtype = np.result_type(*grads)
     if math.isinf(norm_type):
         norms = [np.max(np.abs(g)) if g.size else dtype.type(0) for g in grads]
@@ -58,7 +59,7 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
                            f"non-finite ({total}), so it cannot be clipped; pass error_if_nonfinite=False "
                            "to clip anyway")
     coefficient = min(dtype.type(max_norm) / (total + dtype.type(1e-6)), dtype.type(1.0))
-    for g in distinct:
+    for g in grads:
         g *= coefficient
     return total
 
@@ -70,23 +71,26 @@ def clip_grad_value_(parameters, clip_value, foreach=None):
     """
     if isinstance(clip_value, bool) or not isinstance(clip_value, numbers.Real):
         raise TypeError(f"clip_grad_value_: clip_value must be a real number, got {clip_value!r}")
-    for g in _gradient_arrays(_with_grads(parameters, "clip_grad_value_"))[1]:
+    for g in _gradient_arrays(_with_grads(parameters, "clip_grad_value_")):
         np.clip(g, -clip_value, clip_value, out=g)
 
 
 def _gradient_arrays(params):
-    """(each parameter's gradient array, the distinct ones to clip in place): ``.grad`` (a private
-    array), or the value of a graph gradient, made private first. A gradient node can be several
-    parameters' at once (the gradient of ``a + b``), and its value an array other nodes hold."""
-    per_param, distinct = [], {}
+    """Each listed parameter's gradient array, to clip in place (a parameter listed twice is
+    clipped twice, as torch). ``.grad`` is a private array; a graph
+    gradient (after ``backward(create_graph=True)``) has its value made private first, and when
+    one node is several parameters' gradient (that of ``a + b``), each after the first gets its
+    own copy, still in the graph, so that each is clipped once."""
+    arrays, owners = [], {}
     for p in params:
         g = p.grad
         if isinstance(g, Tensor):
-            if id(g) not in distinct:
+            owner = owners.get(id(g))
+            if owner is None:
                 g.value = np.array(g.value)
-                distinct[id(g)] = g.value
+            elif owner is not p:
+                g = p.grad = clone(g)
+            owners[id(g)] = p
             g = g.value
-        else:
-            distinct[id(g)] = g
-        per_param.append(g)
-    return per_param, list(distinct.values())
+        arrays.append(g)
+    return arrays

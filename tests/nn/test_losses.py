@@ -202,3 +202,38 @@ def test_all_targets_ignored_gives_nan_loss_and_zero_gradient(loss_name):
     assert np.isnan(loss.item()), "expected torch's NaN for a mean over nothing"
     loss.backward()
     np.testing.assert_array_equal(logits.grad, np.zeros((4, 3)), err_msg="expected a zero gradient, not NaN")
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize("label_smoothing", [0.0, 0.1])
+def test_cross_entropy_with_masked_logits_matches_torch(reduction, label_smoothing):
+    """-inf logits (masked classes) in a class that is not the target, and in an ignored target's
+    row: torch's losses and gradients, never a NaN from 0 * -inf."""
+    torch = pytest.importorskip("torch")
+    logits = np.array([[-np.inf, 1.0, 2.0], [0.0, 1.0, 2.0], [0.5, -np.inf, 1.0]])
+    target = np.array([-100, 1, 0])
+    x = ag.Tensor(logits.copy())
+    ours = F.cross_entropy(x, target, reduction=reduction, label_smoothing=label_smoothing)
+    xt = torch.tensor(logits, requires_grad=True)
+    theirs = torch.nn.functional.cross_entropy(xt, torch.tensor(target), reduction=reduction,
+                                               label_smoothing=label_smoothing)
+    np.testing.assert_allclose(ours.value, theirs.detach().numpy(),
+                               err_msg=f"expected torch's {reduction} loss (label_smoothing={label_smoothing})")
+    if np.all(np.isfinite(ours.value)):
+        ours.sum().backward()
+        theirs.sum().backward()
+        np.testing.assert_allclose(x.grad, xt.grad.numpy(), atol=1e-12, err_msg=(
+            f"expected torch's gradient ({reduction}, label_smoothing={label_smoothing})"))
+
+
+def test_nll_loss_of_an_ignored_target_over_a_minus_inf_log_probability_matches_torch():
+    torch = pytest.importorskip("torch")
+    log_probs = np.array([[-np.inf, np.log(0.5), np.log(0.5)], [np.log(0.2), np.log(0.3), np.log(0.5)]])
+    x = ag.Tensor(log_probs.copy())
+    ours = F.nll_loss(x, np.array([-100, 2]))
+    ours.backward()
+    xt = torch.tensor(log_probs, requires_grad=True)
+    theirs = torch.nn.functional.nll_loss(xt, torch.tensor([-100, 2]))
+    theirs.backward()
+    np.testing.assert_allclose(ours.value, theirs.item(), err_msg="expected torch's loss, not NaN")
+    np.testing.assert_allclose(x.grad, xt.grad.numpy(), err_msg="expected torch's gradient")
