@@ -46,10 +46,14 @@ def torch_keywords(op=None, /, **aliases):
                         f"{name}=" if name in kwargs else f"{name} (by position)")
                     raise TypeError(f"{name_of_op}: got {name} twice, as {earlier} and as {torch_name}= "
                                     "(PyTorch's spelling); pass one of them")
-                kwargs[name] = value if convert is None else convert(value, name_of_op)
-                spelled[name] = torch_name
-            with called_as(name_of_op, fn.__name__, **spelled):
+                if convert is None:
+                    kwargs[name], spelled[name] = value, torch_name
+                else:  # a converted value (unbiased=True as ddof=1) keeps agrad's name in messages
+                    kwargs[name] = convert(value, name_of_op)
+            try:
                 return fn(*args, **kwargs)
+            except (TypeError, ValueError, IndexError) as error:
+                raise renamed(error, name_of_op, fn.__name__, spelled) from None
 
         extra = [inspect.Parameter(t, inspect.Parameter.KEYWORD_ONLY, default=None) for t in targets]
         with_torch_names.__signature__ = signature.replace(parameters=[*signature.parameters.values(), *extra])
@@ -71,13 +75,19 @@ def called_as(name, op, **words):
     try:
         yield
     except (TypeError, ValueError, IndexError) as error:
-        message = str(error)
-        if type(error) not in (TypeError, ValueError, IndexError) or not message.startswith(f"{op}:"):
-            raise
-        message = name + message[len(op):]
-        for word, torch_word in words.items():
-            message = re.sub(rf"\b{word}\b", torch_word, message)
-        raise type(error)(message) from None
+        raise renamed(error, name, op, words) from None
+
+
+def renamed(error, name, op, words):
+    """``error`` as ``called_as`` reports it, or itself when it is not ``op``'s own (a subclass, or
+    another function's message). Only the argument names are respaced, not quoted values."""
+    message = str(error)
+    if type(error) not in (TypeError, ValueError, IndexError) or not message.startswith(f"{op}:"):
+        return error
+    message = name + message[len(op):]
+    for word, torch_word in words.items():
+        message = re.sub(rf"(?<!['\"])\b{word}\b(?!['\"])", torch_word, message)
+    return type(error)(message)
 
 
 def unbiased_ddof(unbiased, op):

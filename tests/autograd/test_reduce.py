@@ -215,3 +215,13 @@ def test_a_torch_keyword_given_as_none_counts_as_not_given():
     out = X.sum(axis=1, dim=None)
     assert out.shape == (2,), f"expected dim=None ignored beside axis=1, got shape {out.shape}"
     assert ag.sum(X, dim=None).shape == (), "expected dim=None to sum over every axis, as torch"
+
+
+def test_renamed_errors_keep_quoted_values_and_converted_names():
+    with pytest.raises(ValueError) as caught:
+        X.sum(dim="axis")
+    assert "'axis'" in str(caught.value), f"expected the user's value 'axis' quoted as given, got {caught.value}"
+    with pytest.raises(ValueError) as caught:
+        ag.Tensor(np.ones((1, 3))).var(dim=0, unbiased=True)
+    assert "ddof=1" in str(caught.value) and "unbiased=1" not in str(caught.value), (
+        f"expected unbiased=True reported as ddof=1 (unbiased=1 would be refused), got {caught.value}")

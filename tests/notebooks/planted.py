@@ -85,3 +85,10 @@ def check_failures(notebook_path, plants, timeout=CELL_TIMEOUT):
 def failing_checks(notebook_path, plants, timeout=CELL_TIMEOUT):
     """The set of grade_ids of the check cells that fail with ``plants`` planted."""
     return set(check_failures(notebook_path, plants, timeout))
+
+
+def crashed(failure):
+    """Whether a check's failure (``"AssertionError: ..."``) reports an exception raised inside the
+    student's code (``checking`` names it: "..., case ...: ValueError: ...") rather than a wrong
+    value the check named."""
+    return failure.count("Error: ") > 1

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.notebooks.planted import check_failures
+from tests.notebooks.planted import check_failures, crashed
 
 NOTEBOOK_DIR = Path(__file__).resolve().parents[2] / "notebooks"
 NB02 = "02_tensors_broadcasting.ipynb"
@@ -132,6 +132,10 @@ def test_a_planted_bug_fails_exactly_its_own_check(notebook, answer, code, expec
     assert set(failures) == {expected}, (
         f"{notebook}, bug planted in {answer!r}: expected exactly the check {expected!r} to fail, "
         f"got {sorted(failures)}:\n{details}"
+    )
+    assert "Error: " in message or not crashed(failures[expected]), (
+        f"{notebook}, bug planted in {answer!r}: expected {expected!r} to name the wrong value, not to report "
+        f"an exception, got:\n{details}"
     )
     assert failures[expected].startswith(f"AssertionError: {message}"), (
         f"{notebook}, bug planted in {answer!r}: expected {expected!r} to fail with a message starting "

@@ -8,9 +8,10 @@ a case plants one bug in each of several exercises at once. That still shows tha
 another exercise's check only because the exercises of a case are independent: no check of the
 case calls another planted exercise's function (each case says why). An exercise whose check
 needs an upstream one (03's Conv2d and MaxPool2d use im2col, 05's conv2d_backward uses
-conv2d_einsum, 06's convolve uses exercise 3's kernel) is planted in another case than its
-upstream, and the upstream's case shows that the downstream check, run on agrad's reference of
-the upstream function, still passes. With no plant, no check fails.
+conv2d_einsum, 06's convolve shows the lecture's output with exercise 3's kernel) is planted in
+another case than its upstream, and the upstream's case shows that the downstream check still
+passes: run on agrad's reference of the upstream function, or (06) on a random kernel, the
+lecture's output shown only once exercise 3's kernel is right. With no plant, no check fails.
 """
 
 from pathlib import Path
@@ -18,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from tests.notebooks import plants_more as bug
-from tests.notebooks.planted import check_failures
+from tests.notebooks.planted import check_failures, crashed
 
 NOTEBOOK_DIR = Path(__file__).resolve().parents[2] / "notebooks"
 NB01 = "01_scalar_autograd.ipynb"
@@ -136,7 +137,8 @@ PLANTED = [
          "hvp: expected your own code, not a call to agrad's hvp: the exercise is to write it"),
     ], id="08-hvp-delegates-to-functional.hvp"),
     # independent: the dense and sparse checks compare with agrad's matrices (X_patches is agrad's too);
-    # convolve (not planted here, it uses exercise 3's kernel) runs on the kernel written out
+    # convolve (not planted here) checks against ag.conv2d with a random kernel, and uses exercise 3's
+    # kernel only once that kernel gives the lecture's values
     pytest.param(NB06, [
         ("im2col_matrix_dense", bug.DENSE_ROW_STRIDE_H, "im2col_matrix_dense_check",
          "im2col_matrix_dense, case the lecture's X, K = 2: column 2 = patch 0's entry (c=0, i=1, j=0), the pixel "
@@ -196,8 +198,11 @@ def test_planted_bugs_fail_exactly_their_own_checks(notebook, plants):
         f"{notebook}, bugs planted in {answers}: expected exactly the checks {sorted(expected)} to fail, "
         f"got {sorted(failures)}:\n{_details(failures)}"
     )
+    # a message that names no exception must not come with one: a crash in the check's own path
+    # (a NameError, say) would pass a prefix test on the exercise's name alone
     wrong = [(answer, check, message) for answer, _, check, message in plants
-             if not failures[check].startswith(f"AssertionError: {message}")]
+             if not failures[check].startswith(f"AssertionError: {message}")
+             or ("Error: " not in message and crashed(failures[check]))]
     assert not wrong, f"{notebook}: checks whose message does not start as expected:\n" + "\n".join(
         f"  bug in {answer!r}: expected {check!r} to start with {message!r}, got {failures[check][:400]!r}"
         for answer, check, message in wrong)
