@@ -55,7 +55,7 @@ def backward(output, gradient=None, retain_graph=None, create_graph=False, input
     for name, flag in (("retain_graph", retain_graph), ("create_graph", create_graph)):
         if flag is not None and not isinstance(flag, (bool, np.bool_)):
             raise TypeError(f"backward: {name} must be None or a bool, got {type(flag).__name__}")
-    (seed,) = _seeds((output,), (gradient,), create_graph, "backward", "gradient")
+    (seed,) = _seeds((output,), (gradient,), create_graph, "backward", "gradient", indexed=False)
     if inputs is None:
         engine.backward(output, seed, bool(create_graph))
         return
@@ -120,9 +120,10 @@ def _nodes(value, name, caller="grad"):
     return tuple(items)
 
 
-def _seeds(outputs, grad_outputs, create_graph, caller="grad", seed_name="grad_outputs"):
+def _seeds(outputs, grad_outputs, create_graph, caller="grad", seed_name="grad_outputs", indexed=True):
     """The seed of each output, checked: arrays, or nodes with ``create_graph`` (a seed that
-    requires grad stays in the graph). ``backward`` names its one output and ``gradient``."""
+    requires grad stays in the graph). Errors name ``caller`` and ``seed_name``, indexed
+    (``outputs[0]``, ``grad_outputs[0]``) or, for ``backward``'s one output, not."""
     if grad_outputs is None:
         grad_outputs = (None,) * len(outputs)
     elif isinstance(grad_outputs, (Tensor, Scalar, np.ndarray, int, float)):
@@ -135,7 +136,7 @@ def _seeds(outputs, grad_outputs, create_graph, caller="grad", seed_name="grad_o
         raise ValueError(f"{caller}: {len(grad_outputs)} {seed_name} for {len(outputs)} outputs")
     seeds = []
     for i, (output, seed) in enumerate(zip(outputs, grad_outputs, strict=True)):
-        which, seed_arg = (f"outputs[{i}]", f"{seed_name}[{i}]") if caller == "grad" else ("the output", seed_name)
+        which, seed_arg = (f"outputs[{i}]", f"{seed_name}[{i}]") if indexed else ("the output", seed_name)
         if isinstance(output, Scalar):
             seed = 1.0 if seed is None else seed
             if not isinstance(seed, Scalar):

@@ -64,7 +64,7 @@ def _pointwise_loss(op, x, t, per_element, weight, reduction, d_input, d_target)
     """
     if weight is not None:
         per_element = per_element * weight
-    divisor = x.dtype.type(x.size)
+    divisor = x.dtype.type(x.value.size)
     output = Tensor(_reduce(per_element, reduction, divisor), inputs=(x, t), op=op)
 
     def _backward():

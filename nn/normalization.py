@@ -73,7 +73,7 @@ class _BatchNorm(Module):
         if x.shape[1] != self.num_features:
             raise ValueError(f"{type(self).__name__}: expected {self.num_features} channels (num_features), got "
                              f"input of shape {x.shape} with {x.shape[1]}")
-        if self.training and x.size <= x.shape[1]:
+        if self.training and x.value.size <= x.shape[1]:
             raise ValueError(f"{type(self).__name__}: expected more than 1 value per channel when training, got "
                              f"input of shape {x.shape}")
         factor = 0.0 if self.momentum is None else self.momentum

@@ -177,7 +177,7 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     _check_batch_norm_options(eps, momentum, "batch_norm")
     axes = (0, *range(2, x.ndim))
     stat_shape = (1, channels) + (1,) * (x.ndim - 2)
-    count = x.size // channels if channels else 0
+    count = x.value.size // channels if channels else 0
     kernel = kernels.current()
     if training:
         if count <= 1:

@@ -141,7 +141,7 @@ def adaptive_max_pool2d(input, output_size, return_indices=False):
     def _backward():
         n, c = x.shape[:2]
         planes = (np.arange(n * c) * (height * width)).reshape(n, c, 1, 1)
-        flat = dual.scatter_add(output.grad, indices + planes, x.size)
+        flat = dual.scatter_add(output.grad, indices + planes, x.value.size)
         x.accumulate_grad(flat.reshape(x.shape).astype(x.dtype, copy=False))
 
     output._backward = _backward

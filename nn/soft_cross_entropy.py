@@ -43,7 +43,7 @@ def soft_cross_entropy(x, target, class_weight, ignore_index, reduction, label_s
     log_probs = shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
     weighted = probabilities * scale
     per_sample = (-np.sum(weighted * log_probs, axis=axis)).astype(x.dtype, copy=False)
-    count = x.dtype.type(x.size // classes if classes else 0)
+    count = x.dtype.type(x.value.size // classes if classes else 0)
     output = Tensor(reduce(per_sample, reduction, count), inputs=(x, t), op=op)
 
     def _backward():
