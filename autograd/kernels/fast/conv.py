@@ -4,7 +4,8 @@ The arithmetic is the reference's (``Y_mat = W_col @ X_mat``, ``dW = dY_mat @ X_
 differs is how the columns X_mat (K, N*L), K = C*kH*kW, are made and fed to the GEMM:
 
 - they are copied from a zero-copy window view (``windows``) straight into the layout the GEMM
-  reads; at stride 1 in the full-width layout, so each copy moves long contiguous runs;
+  reads; at stride 1 in the full-width layout, so each copy moves long contiguous runs, and
+  where the output is no wider than the input in its unpadded form, from x itself, never padded;
 - a slab of images at a time, the slab's columns at most ``COLUMN_BYTES``, so the GEMM reads them
   from cache; the weight gradient rebuilds them slab by slab instead of keeping the forward's;
 - each GEMM gets the shape OpenBLAS runs fastest: dW as its transpose X_mat @ dY_mat^T, and 2 to
@@ -25,11 +26,12 @@ COLUMN_BYTES = 4 << 20
 GEMM_ROWS = 8
 
 
-def layout(geom):
+def layout(geom, unpadded=True):
     """``geom`` in the layout the columns are copied in: full width where it pays (stride 1,
-    rows at most twice the output's width)."""
+    rows at most twice the output's width), and then unpadded (``unpadded``, when the caller
+    can take it) where the output is no wider than the input."""
     full = geom.stride == (1, 1) and geom.kernel != (1, 1) and geom.W_pad <= 2 * geom.W_out
-    return sw.WindowGeometry.of(geom, full_width=full)
+    return sw.WindowGeometry.of(geom, full_width=full, unpadded=unpadded and full and geom.W_out <= geom.W)
 
 
 def conv2d(x, w, bias, geom, groups):
@@ -56,11 +58,11 @@ def conv2d_weight_grad(x, dy, geom, groups):
     with workspace() as scratch:
         dy_mat = output_grad_matrix(dy, g, gemm_rows(c_out, groups), scratch)
         win = _window_view(x, g, scratch)
-        k = win.shape[0] * win.shape[1] * win.shape[2]
+        k = g.C * g.kernel[0] * g.kernel[1]
         dy_g = dy_mat.reshape(groups, dy_mat.shape[0] // groups, g.N, g.H_out * g.row)
         dw_t = np.zeros((groups, k // groups, dy_g.shape[1]), dtype=x.dtype)
         ranges = slabs(g, k, x.dtype)
-        cols = scratch((*win.shape[:3], largest(ranges), g.H_out, g.row), x.dtype)
+        cols = scratch((g.C, *g.kernel, largest(ranges), g.H_out, g.row), x.dtype)
         for start, n in ranges:
             dy_s = dy_g[:, :, start:start + n].reshape(groups, dy_g.shape[1], -1)
             dw_t += _columns(win, start, n, g, groups, cols) @ dy_s.transpose(0, 2, 1)
@@ -84,7 +86,7 @@ def correlate(x, w, bias, g, groups, scratch):
     win = _window_view(x, g, scratch)
     y = scratch((rows, g.N, m), x.dtype)
     ranges = slabs(g, groups * w_g.shape[2], x.dtype)
-    cols = scratch((*win.shape[:3], largest(ranges), g.H_out, g.row), x.dtype)
+    cols = scratch((g.C, *g.kernel, largest(ranges), g.H_out, g.row), x.dtype)
     for start, n in ranges:
         np.matmul(w_g, _columns(win, start, n, g, groups, cols), out=y[:, start:start + n].reshape(groups, -1, n * m))
     value = np.empty((g.N, c_out, g.H_out, g.W_out), dtype=x.dtype)
@@ -122,15 +124,22 @@ def slabs(g, rows, dtype):
 
 
 def _window_view(x, g, scratch):
-    """(C, kH, kW, N, H_out, row) windows of x, padded in scratch memory."""
+    """(C, kH, kW, N, H_out, row) windows of x, padded in scratch memory; in the unpadded
+    layout, x itself (``_columns`` shifts it)."""
+    if g.unpadded:
+        return x
     x_pad = sw.pad(x, g, out=scratch(g.padded_shape, x.dtype))
     return sw.windows(x_pad, g).transpose(1, 2, 3, 0, 4, 5)
 
 
 def _columns(win, start, n, g, groups, cols):
-    """X_mat of images start..start+n as (groups, C*kH*kW/groups, n*M), copied into ``cols``."""
-    cols = cols[:, :, :, :n]
-    np.copyto(cols, win[:, :, :, start:start + n])
+    """X_mat of images start..start+n as (groups, C*kH*kW/groups, n*M), copied into ``cols``
+    (C, kH, kW, >= n, H_out, row)."""
+    if g.unpadded:
+        cols = sw.shifted_columns(win, g, start, n, cols.reshape(*cols.shape[:4], -1))
+    else:
+        cols = cols[:, :, :, :n]
+        np.copyto(cols, win[:, :, :, start:start + n])
     return cols.reshape(groups, -1, n * g.H_out * g.row)
 
 

@@ -34,7 +34,7 @@ SHORT_RUN = 256
 def conv2d_input_grad(dy, w, geom, groups):
     if geom.kernel == (1, 1):
         return conv.input_grad_1x1(dy, w, geom, groups)
-    g = conv.layout(geom)
+    g = conv.layout(geom, unpadded=False)  # the rows and col2im routes add into a padded buffer
     transposed = _transposed_geometry(g, w.shape[0])
     route = input_grad_route(g, w.shape[0], groups, transposed is not None)
     with workspace() as scratch:

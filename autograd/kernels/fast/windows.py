@@ -12,6 +12,12 @@ W_pad values instead of W_out, so each kernel position reads one contiguous run 
 H_out * W_pad values per (image, channel) and every copy of the windows moves long contiguous
 runs. The last W_pad - W_out values of each row are garbage that the caller drops; one extra
 zero row under the image keeps the last run inside the buffer.
+
+Its unpadded form (``unpadded``: full width, and W_out <= W) takes the rows over the input's
+own width W and needs no padded buffer at all: kernel position (i, j) is x itself read from flat
+offset (i dH - top) W + (j dW - left), and the cells that fall outside the image (a run's ends,
+and the columns a shift wraps into the next row) are written as zeros (``shifted_columns``).
+That saves the pad copy and leaves fewer garbage columns: none for a "same" convolution.
 """
 
 import numpy as np
@@ -25,24 +31,33 @@ class WindowGeometry(geometry.WindowGeometry):
 
     ``full_width`` (stride 1 only): window rows run over the whole padded width, ``row`` values
     each, and the padded buffer has one extra zero row so the last run stays inside it.
+    ``unpadded`` (full width, W_out <= W only): the rows run over the input's width W instead,
+    copied from x itself by ``shifted_columns``; there is no padded buffer.
     """
 
-    __slots__ = ("full_width",)
+    __slots__ = ("full_width", "unpadded")
 
-    def __init__(self, shape, kernel, stride=(1, 1), padding=((0, 0), (0, 0)), dilation=(1, 1), full_width=False):
+    def __init__(self, shape, kernel, stride=(1, 1), padding=((0, 0), (0, 0)), dilation=(1, 1), full_width=False,
+                 unpadded=False):
         super().__init__(shape, kernel, stride, padding, dilation)
         if full_width and stride != (1, 1):
             raise ValueError(f"WindowGeometry: the full-width layout needs stride 1, got {stride}")
+        if unpadded and not (full_width and self.W_out <= self.W):
+            raise ValueError(f"WindowGeometry: the unpadded layout needs full width and W_out <= W, got W_out "
+                             f"{self.W_out}, W {self.W}, full_width={full_width}")
         self.full_width = full_width
+        self.unpadded = unpadded
 
     @classmethod
-    def of(cls, geom, full_width=False):
+    def of(cls, geom, full_width=False, unpadded=False):
         """``geom`` (any WindowGeometry) in this layout."""
-        return cls(geom.shape, geom.kernel, geom.stride, geom.padding, geom.dilation, full_width)
+        return cls(geom.shape, geom.kernel, geom.stride, geom.padding, geom.dilation, full_width, unpadded)
 
     @property
     def row(self):
-        """Values per window row in the column layout: W_pad (full width) or W_out."""
+        """Values per window row in the column layout: W (unpadded), W_pad (full width) or W_out."""
+        if self.unpadded:
+            return self.W
         return self.W_pad if self.full_width else self.W_out
 
     @property
@@ -93,6 +108,39 @@ def windows(x_pad, g):
         if not x_pad.flags.c_contiguous or last + x_pad.itemsize > x_pad.nbytes:
             raise ValueError("windows: a full-width view needs the C-contiguous padded buffer of pad()")
     return as_strided(x_pad, shape=shape, strides=strides, writeable=False)
+
+
+def shifted_columns(x, g, start, n, out):
+    """The windows of images start..start+n of x in the unpadded layout, copied into ``out``.
+
+    x: (N, C, H, W); g: its unpadded geometry; out: (C, kH, kW, >= n, H_out * W)
+    -> ``out[:, :, :, :n]``, where ``out[c, i, j, m, oh W + ow] = x[start + m, c, oh + i dH - top,
+    ow + j dW - left]``, 0 outside the image. One copy of a contiguous run per kernel position.
+    """
+    if not g.unpadded:
+        raise ValueError("shifted_columns: needs a geometry in the unpadded layout")
+    (k_h, k_w), (d_h, d_w), (top, _), (left, _) = g.kernel, g.dilation, *g.padding
+    size, run = g.H * g.W, g.H_out * g.W
+    flat = x[start:start + n].reshape(n, g.C, size).transpose(1, 0, 2)
+    cols = out[:, :, :, :n]
+    for i in range(k_h):
+        for j in range(k_w):
+            offset = (i * d_h - top) * g.W + j * d_w - left
+            first, stop = min(run, max(0, -offset)), max(0, min(run, size - offset))
+            stop = max(first, stop)
+            window = cols[:, i, j]
+            np.copyto(window[:, :, first:stop], flat[:, :, first + offset:stop + offset])
+            window[:, :, :first] = 0
+            window[:, :, stop:] = 0
+    # a shift of j dW - left also reads across a row's edge into the next row: those cells are padding
+    by_row = cols.reshape(g.C, k_h, k_w, n, g.H_out, g.W)
+    for j in range(k_w):
+        shift = j * d_w - left
+        if shift < 0:
+            by_row[:, :, j, :, :, :min(-shift, g.W)] = 0
+        elif shift > 0:
+            by_row[:, :, j, :, :, max(g.W - shift, 0):] = 0
+    return cols
 
 
 def add_windows(dx_pad, d_windows, g):

@@ -78,3 +78,31 @@ def test_conv2d_wide_kernel_uses_the_standard_layout_too():
     torch = pytest.importorskip("torch")
     x, w = rng(0).standard_normal((2, 2, 4, 12)), rng(1).standard_normal((3, 2, 2, 9))
     check_against_torch(lambda x, w: conv2d(x, w), torch.nn.functional.conv2d, x, w, rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.filterwarnings("ignore:Using padding='same'")
+@pytest.mark.parametrize("c_in, c_out, size, kernel, padding, dilation, groups, unpadded", [
+    (3, 4, 6, 3, 1, 1, 1, True),  # "same": no garbage columns at all
+    (3, 4, 6, (3, 2), "same", 1, 1, True),  # asymmetric padding
+    (4, 4, 9, 5, 4, 2, 2, True),  # dilation, groups: shifts of dW, rows dH apart
+    (2, 3, 7, 3, 0, 1, 1, True),  # no padding: the last kW - 1 columns of each row are garbage
+    (2, 3, 5, (5, 3), (4, 1), 1, 1, True),  # more padding above than the kernel spans: H_out > H is fine
+    (2, 3, 6, 3, 2, 1, 1, False),  # W_out > W: the padded buffer
+])
+def test_conv2d_unpadded_columns_match_torch(c_in, c_out, size, kernel, padding, dilation, groups, unpadded,
+                                             monkeypatch):
+    # the forward, the weight gradient, and dX by the transposed route (dY's own padding) shift x
+    torch = pytest.importorskip("torch")
+    from autograd.kernels.fast import windows as sw
+    monkeypatch.setattr(fast_conv, "COLUMN_BYTES", 1)  # and across slab seams: one image per slab
+    shifted, taken = sw.shifted_columns, []
+    monkeypatch.setattr(sw, "shifted_columns", lambda x, g, *args: taken.append(x.shape) or shifted(x, g, *args))
+    x = rng(0).standard_normal((3, c_in, size, size + 1))
+    w = rng(1).standard_normal((c_out, c_in // groups, *((kernel,) * 2 if isinstance(kernel, int) else kernel)))
+    options = dict(padding=padding, dilation=dilation, groups=groups)
+    check_against_torch(lambda x, w: conv2d(x, w, **options),
+                        lambda x, w: torch.nn.functional.conv2d(x, w, **options), x, w, rtol=1e-10, atol=1e-12)
+    if unpadded:
+        assert x.shape in taken, f"expected the columns shifted out of x unpadded, got reads of {taken}"
+    else:
+        assert x.shape not in taken, f"expected x in the padded layout (its output is wider), got reads of {taken}"

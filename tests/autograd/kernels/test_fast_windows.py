@@ -3,6 +3,8 @@ full-width layout, and the views' safety."""
 
 import numpy as np
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from autograd import im2col as lesson
 from autograd.kernels.fast import windows as sw
@@ -92,3 +94,32 @@ def test_full_width_view_refuses_a_buffer_it_could_overrun():
 def test_geometry_rejects_full_width_with_stride():
     with pytest.raises(ValueError, match="stride 1"):
         sw.WindowGeometry((1, 1, 5, 5), (2, 2), (2, 2), full_width=True)
+
+
+# -- the unpadded layout: windows shifted out of x itself ----------------------------------------
+@settings(max_examples=60, deadline=None)
+@given(h=st.integers(1, 7), w=st.integers(1, 7), k_h=st.integers(1, 4), k_w=st.integers(2, 4),
+       d_h=st.integers(1, 2), d_w=st.integers(1, 2), top=st.integers(0, 3), bottom=st.integers(0, 3),
+       left=st.integers(0, 3), right=st.integers(0, 3), start=st.integers(0, 1))
+def test_shifted_columns_read_the_padded_windows(h, w, k_h, k_w, d_h, d_w, top, bottom, left, right, start):
+    padding = ((top, bottom), (left, right))
+    g = sw.WindowGeometry((3, 2, h, w), (k_h, k_w), (1, 1), padding, (d_h, d_w))
+    assume(g.H_out >= 1 and 1 <= g.W_out <= g.W)
+    g = sw.WindowGeometry.of(g, full_width=True, unpadded=True)
+    x = rng(10).standard_normal(g.shape)
+    n, margin = 2, 16
+    out = np.full((2, k_h, k_w, 3, g.H_out * w), np.nan)
+    cols = sw.shifted_columns(x, g, start, n, out).reshape(2, k_h, k_w, n, g.H_out, w)
+    # every cell read from x framed in zeros: x[m, c, oh + i dH - top, ow + j dW - left], 0 outside
+    framed = np.pad(x, ((0, 0), (0, 0), (margin, margin), (margin, margin)))
+    c, i, j, m, oh, ow = np.indices(cols.shape)
+    expected = framed[start + m, c, oh + i * d_h - top + margin, ow + j * d_w - left + margin]
+    np.testing.assert_array_equal(cols, expected, err_msg=f"expected x's windows, zero outside, for {g}")
+    assert np.isnan(out[:, :, :, n:]).all(), "expected only the first n images of the buffer written"
+
+
+def test_unpadded_layout_refuses_outputs_wider_than_the_input():
+    with pytest.raises(ValueError, match="W_out <= W"):
+        sw.WindowGeometry((1, 1, 5, 5), (3, 3), (1, 1), ((0, 0), (2, 2)), full_width=True, unpadded=True)
+    with pytest.raises(ValueError, match="full width"):
+        sw.WindowGeometry((1, 1, 5, 5), (3, 3), unpadded=True)
