@@ -24,14 +24,19 @@ from autograd.memory import workspace
 COLUMN_BYTES = 4 << 20
 # OpenBLAS's float32 GEMM runs a product with 8 rows of output far faster than one with 2 to 7
 GEMM_ROWS = 8
+# the unpadded layout makes a copy per kernel position: past 3x3 they cost more than the padding
+UNPADDED_TAPS = 9
 
 
 def layout(geom, unpadded=True):
     """``geom`` in the layout the columns are copied in: full width where it pays (stride 1,
     rows at most twice the output's width), and then unpadded (``unpadded``, when the caller
-    can take it) where the output is no wider than the input."""
+    can take it) where that saves a padding copy for at most ``UNPADDED_TAPS`` kernel positions
+    (a copy each) and the output is no wider than the input."""
     full = geom.stride == (1, 1) and geom.kernel != (1, 1) and geom.W_pad <= 2 * geom.W_out
-    return sw.WindowGeometry.of(geom, full_width=full, unpadded=unpadded and full and geom.W_out <= geom.W)
+    shifts = (unpadded and full and geom.padded_shape != geom.shape and geom.W_out <= geom.W
+              and geom.kernel[0] * geom.kernel[1] <= UNPADDED_TAPS)
+    return sw.WindowGeometry.of(geom, full_width=full, unpadded=shifts)
 
 
 def conv2d(x, w, bias, geom, groups):

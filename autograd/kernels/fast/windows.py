@@ -130,8 +130,10 @@ def shifted_columns(x, g, start, n, out):
             stop = max(first, stop)
             window = cols[:, i, j]
             np.copyto(window[:, :, first:stop], flat[:, :, first + offset:stop + offset])
-            window[:, :, :first] = 0
-            window[:, :, stop:] = 0
+            if first:
+                window[:, :, :first] = 0
+            if stop < run:
+                window[:, :, stop:] = 0
     # a shift of j dW - left also reads across a row's edge into the next row: those cells are padding
     by_row = cols.reshape(g.C, k_h, k_w, n, g.H_out, g.W)
     for j in range(k_w):

@@ -84,10 +84,12 @@ def test_conv2d_wide_kernel_uses_the_standard_layout_too():
 @pytest.mark.parametrize("c_in, c_out, size, kernel, padding, dilation, groups, unpadded", [
     (3, 4, 6, 3, 1, 1, 1, True),  # "same": no garbage columns at all
     (3, 4, 6, (3, 2), "same", 1, 1, True),  # asymmetric padding
-    (4, 4, 9, 5, 4, 2, 2, True),  # dilation, groups: shifts of dW, rows dH apart
-    (2, 3, 7, 3, 0, 1, 1, True),  # no padding: the last kW - 1 columns of each row are garbage
-    (2, 3, 5, (5, 3), (4, 1), 1, 1, True),  # more padding above than the kernel spans: H_out > H is fine
+    (4, 4, 9, 3, 2, 2, 2, True),  # dilation, groups: shifts of dW, rows dH apart
+    (2, 3, 7, (2, 3), (1, 0), 1, 1, True),  # no padding across: the last 2 columns of each row are garbage
+    (2, 3, 5, 3, (3, 1), 1, 1, True),  # more padding above than the kernel spans: H_out > H is fine
     (2, 3, 6, 3, 2, 1, 1, False),  # W_out > W: the padded buffer
+    (2, 3, 7, 3, 0, 1, 1, False),  # no padding to save: one copy of x, not one per kernel position
+    (2, 3, 7, 5, 2, 1, 1, False),  # more than UNPADDED_TAPS kernel positions
 ])
 def test_conv2d_unpadded_columns_match_torch(c_in, c_out, size, kernel, padding, dilation, groups, unpadded,
                                              monkeypatch):
