@@ -11,6 +11,14 @@ def rng(seed=0):
     return np.random.default_rng(seed)
 
 
+def split_every_kernel_call(monkeypatch):
+    """Make ``ag.use_threads`` split even the tests' small batches and calls over its threads."""
+    from autograd.kernels import threaded
+    monkeypatch.setattr(threaded, "MIN_IMAGES", 1)
+    for name in ("MIN_SPLIT_FLOPS", "MIN_SPLIT_BYTES", "MIN_SPLIT_SUM_BYTES"):
+        monkeypatch.setattr(threaded, name, 0)
+
+
 def assert_close(actual, expected, what, rtol=1e-7, atol=1e-10):
     actual = actual.value if isinstance(actual, ag.Tensor) else actual
     np.testing.assert_allclose(

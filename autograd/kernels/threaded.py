@@ -15,6 +15,7 @@ another order, so it agrees to rounding); only who runs it changes.
 
 import concurrent.futures
 import itertools
+import math
 
 import numpy as np
 
@@ -25,6 +26,12 @@ from autograd.kernels.fast.batch_norm import centered_square_sums, channel_sums
 # each part gets at least this many images (a batch of fewer than 2 x MIN_IMAGES runs unsplit):
 # a thread's hand-off would outweigh a smaller part's work
 MIN_IMAGES = 2
+# A call is split only when it has at least this much to do. Below that, the hand-off and the
+# two threads taking turns on the GIL between NumPy's calls cost more than the second core saves
+# (``benchmarks/bench_threads.py --calls`` times every kernel split and whole, by size).
+MIN_SPLIT_FLOPS = 40e6  # a convolution: its GEMM's floating-point operations
+MIN_SPLIT_BYTES = 2 << 20  # pooling and normalising: the input
+MIN_SPLIT_SUM_BYTES = 16 << 20  # batch norm's per-channel sums: the input they read
 _pool = None
 _threads = 1
 
@@ -56,12 +63,16 @@ def _batch(geom, n):
     return WindowGeometry((n, *geom.shape[1:]), geom.kernel, geom.stride, geom.padding, geom.dilation)
 
 
-def _split(function, geom, *per_image, combine="concatenate"):
+def _split(function, geom, *per_image, combine="concatenate", work=None):
     """``function(*parts_of_per_image, geometry_of_the_part)`` for each part of the batch, in
     parallel; the results concatenated along the batch axis (or summed: ``combine="sum"``).
-    ``per_image`` arrays have the batch on axis 0 (None passes through)."""
+    ``per_image`` arrays have the batch on axis 0 (None passes through). work: (an amount, the
+    MIN_SPLIT_* it must reach to be split); default the image's (geom.shape) bytes and
+    MIN_SPLIT_BYTES."""
+    size, least = work or (math.prod(geom.shape) * per_image[0].itemsize, MIN_SPLIT_BYTES)
     results = _over_images(geom.N, lambda part: function(
-        *[a if a is None else a[part] for a in per_image], _batch(geom, part.stop - part.start)))
+        *[a if a is None else a[part] for a in per_image], _batch(geom, part.stop - part.start)),
+        split=size >= least)
     if len(results) == 1:
         return results[0]
     if combine == "sum":
@@ -71,26 +82,34 @@ def _split(function, geom, *per_image, combine="concatenate"):
     return np.concatenate(results)
 
 
-def _over_images(n, function):
-    """``function(images)`` for a slice of the batch per thread, in parallel: the results' list."""
+def _over_images(n, function, split=True):
+    """``function(images)`` for a slice of the batch per thread, in parallel (the calling thread
+    runs the first): the results' list. split=False: one call for the whole batch."""
     pool = _pool  # one pool for the whole call, even if use_threads switches meanwhile
-    parts = _parts(n, pool, _threads)
+    parts = _parts(n, pool, _threads) if split else [(0, n)]
     if len(parts) == 1:
         return [function(slice(0, n))]
-    jobs = [pool.submit(function, slice(start, stop)) for start, stop in parts]
-    return [job.result() for job in jobs]
+    jobs = [pool.submit(function, slice(start, stop)) for start, stop in parts[1:]]
+    first = function(slice(*parts[0]))
+    return [first, *(job.result() for job in jobs)]
+
+
+def _gemm(geom, c_out, groups):
+    """The work of a convolution call: its GEMM's operations, and the bar to split it."""
+    return 2 * geom.N * geom.L * geom.C // groups * geom.kernel[0] * geom.kernel[1] * c_out, MIN_SPLIT_FLOPS
 
 
 def conv2d(x, w, bias, geom, groups):
-    return _split(lambda x, g: fast.conv2d(x, w, bias, g, groups), geom, x)
+    return _split(lambda x, g: fast.conv2d(x, w, bias, g, groups), geom, x, work=_gemm(geom, w.shape[0], groups))
 
 
 def conv2d_input_grad(dy, w, geom, groups):
-    return _split(lambda dy, g: fast.conv2d_input_grad(dy, w, g, groups), geom, dy)
+    return _split(lambda dy, g: fast.conv2d_input_grad(dy, w, g, groups), geom, dy, work=_gemm(geom, w.shape[0], groups))
 
 
 def conv2d_weight_grad(x, dy, geom, groups):
-    return _split(lambda x, dy, g: fast.conv2d_weight_grad(x, dy, g, groups), geom, x, dy, combine="sum")
+    return _split(lambda x, dy, g: fast.conv2d_weight_grad(x, dy, g, groups), geom, x, dy, combine="sum",
+                  work=_gemm(geom, dy.shape[1], groups))
 
 
 def max_pool2d(x, geom):
@@ -124,26 +143,27 @@ def fold(columns, geom):
 # -- batch norm: each part of the batch sums its images, the sums are added, then each part
 # normalises its images into its slice of one output
 def batch_norm_statistics(x):
-    count = x.size // x.shape[1]
-    mean = sum(_over_images(x.shape[0], lambda part: channel_sums(x[part]))) / count
-    return mean, sum(_over_images(x.shape[0], lambda part: centered_square_sums(x[part], mean))) / count
+    count, split = x.size // x.shape[1], x.nbytes >= MIN_SPLIT_SUM_BYTES
+    mean = sum(_over_images(x.shape[0], lambda part: channel_sums(x[part]), split)) / count
+    return mean, sum(_over_images(x.shape[0], lambda part: centered_square_sums(x[part], mean), split)) / count
 
 
 def batch_norm_normalize(x, mean, inv_std, weight, bias):
     xhat = np.empty_like(x)
     y = xhat if weight is None and bias is None else np.empty_like(x)
     _over_images(x.shape[0], lambda part: fast.batch_norm_normalize(
-        x[part], mean, inv_std, weight, bias, out=(xhat[part], y[part])))
+        x[part], mean, inv_std, weight, bias, out=(xhat[part], y[part])), x.nbytes >= MIN_SPLIT_BYTES)
     return xhat, y
 
 
 def batch_norm_sums(g, xhat):
-    sums = _over_images(g.shape[0], lambda part: fast.batch_norm_sums(g[part], xhat[part]))
+    sums = _over_images(g.shape[0], lambda part: fast.batch_norm_sums(g[part], xhat[part]),
+                        g.nbytes >= MIN_SPLIT_SUM_BYTES)
     return sum(s[0] for s in sums), sum(s[1] for s in sums)
 
 
 def batch_norm_input_grad(g, xhat, scale, mean_g, mean_g_xhat):
     dx = np.empty_like(g)
     _over_images(g.shape[0], lambda part: fast.batch_norm_input_grad(
-        g[part], xhat[part], scale, mean_g, mean_g_xhat, out=dx[part]))
+        g[part], xhat[part], scale, mean_g, mean_g_xhat, out=dx[part]), g.nbytes >= MIN_SPLIT_BYTES)
     return dx

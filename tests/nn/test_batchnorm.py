@@ -6,7 +6,7 @@ import pytest
 import autograd as ag
 import nn
 import nn.functional as F
-from tests.helpers import assert_close, rng
+from tests.helpers import assert_close, rng, split_every_kernel_call
 from tests.nn.parity import check_module_against_torch, torch_state_dict
 
 
@@ -20,9 +20,10 @@ def _compare_buffers(mine, theirs, rtol=1e-7, atol=1e-10):
 @pytest.mark.parametrize("settings", [dict(), dict(momentum=None), dict(momentum=0.3, eps=1e-3),
                                       dict(affine=False), dict(bias=False)])
 @pytest.mark.parametrize("kernels", ag.available_kernels())
-def test_training_steps_then_eval_match_torch(kind, shape, settings, kernels):
+def test_training_steps_then_eval_match_torch(kind, shape, settings, kernels, monkeypatch):
     torch = pytest.importorskip("torch")
-    # threaded: on two threads, so the batch (4 or 6 samples) is split
+    # threaded: on two threads, and every call split, so the batch (4 or 6 samples) is
+    split_every_kernel_call(monkeypatch)
     with ag.use_threads(2) if kernels == "threaded" else ag.use_kernels(kernels):
         _training_steps_then_eval(torch, kind, shape, settings)
 

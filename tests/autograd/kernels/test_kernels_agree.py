@@ -1,6 +1,8 @@
 """The kernels against each other: every function of the interface, reference vs fast, over
 hypothesis geometries (values to rounding, argmax indices exactly), and ``ag.use_kernels``."""
 
+import threading
+
 import numpy as np
 import pytest
 from hypothesis import given
@@ -10,7 +12,7 @@ import autograd as ag
 from autograd import kernels
 from autograd.geometry import WindowGeometry
 from autograd.kernels import fast, reference, threaded
-from tests.helpers import rng
+from tests.helpers import rng, split_every_kernel_call
 
 
 @st.composite
@@ -137,10 +139,29 @@ def test_batch_norm_kernels_agree(case):
 
 @pytest.fixture
 def two_threads(monkeypatch):
-    monkeypatch.setattr(threaded, "MIN_IMAGES", 1)  # split even the tests' small batches
+    split_every_kernel_call(monkeypatch)
     ag.use_threads(2)
     yield
     ag.use_threads(None)
+
+
+@pytest.mark.parametrize("shape, threads", [((4, 3, 8, 8), 1), ((4, 16, 64, 64), 2)])
+def test_threads_split_only_calls_worth_a_thread(shape, threads, monkeypatch):
+    # (4, 3, 8, 8): 1 MFLOP stays on the calling thread; (4, 16, 64, 64): 75 MFLOP are split
+    seen = set()
+    conv2d, norm = fast.conv2d, fast.batch_norm_normalize
+    monkeypatch.setattr(fast, "conv2d", lambda *args: seen.add(("conv2d", threading.get_ident())) or conv2d(*args))
+    monkeypatch.setattr(fast, "batch_norm_normalize",
+                        lambda *args, **kw: seen.add(("normalize", threading.get_ident())) or norm(*args, **kw))
+    x = rng(0).standard_normal(shape).astype(np.float32)
+    w = rng(1).standard_normal((16, shape[1], 3, 3)).astype(np.float32)
+    ones = np.ones(shape[1], dtype=np.float32)
+    with ag.use_threads(2):
+        threaded.conv2d(x, w, None, WindowGeometry(shape, (3, 3), padding=((1, 1), (1, 1))), 1)
+        threaded.batch_norm_normalize(x, ones * 0, ones, ones, ones)  # 3 KiB or 1 MiB: neither is split
+    counts = {name: len({ident for n, ident in seen if n == name}) for name in ("conv2d", "normalize")}
+    assert counts == {"conv2d": threads, "normalize": 1}, (
+        f"expected the convolution on {threads} thread(s) and batch norm's small input on 1, got {counts}")
 
 
 @given(conv_cases(), st.booleans())
