@@ -12,7 +12,8 @@ differs is how the columns X_mat (K, N*L), K = C*kH*kW, are made and fed to the 
   7 ungrouped output channels padded with zero rows to ``GEMM_ROWS``;
 - a 1x1 kernel needs no columns: a matmul per pixel.
 
-``benchmarks/bench_conv.py`` measures each rule (``--rules``).
+``benchmarks/bench_conv_rules.py`` times each rule against its alternatives (sections
+``column_bytes``, ``gemm_rows`` and ``layout``; ``--coretypes`` on OpenBLAS's Haswell and SkylakeX).
 """
 
 import numpy as np

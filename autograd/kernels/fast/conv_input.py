@@ -1,8 +1,8 @@
 """Fast kernel for a convolution's input gradient (the transposed convolution), by three routes.
 
 All three compute dX = col2im(W_col^T @ dY_mat); ``input_grad_route`` picks the one that
-measured fastest for the geometry (``benchmarks/bench_conv.py --routes`` times every route on
-its shapes; ``ROUTE_RULES`` below is the table it supports):
+measured fastest for the geometry (``benchmarks/bench_conv_rules.py --only routes`` times every
+route on its shapes; ``ROUTE_RULES`` below is the table it supports):
 
 - "col2im": W_col^T @ dY_mat, then one strided add per kernel position (any stride);
 - "transposed": lesson 001's "the backward is also a convolution": dY, padded by d(k-1) - p,
@@ -17,8 +17,9 @@ from autograd.kernels.fast import conv
 from autograd.kernels.fast import windows as sw
 from autograd.memory import workspace
 
-# The rules of input_grad_route, in order; each row was measured fastest (forward + backward)
-# over the shapes of benchmarks/bench_conv.py --routes, on OpenBLAS's Haswell and SkylakeX kernels.
+# The rules of input_grad_route, in order; each row stands for the route that is fastest on the
+# shapes it covers, on OpenBLAS's Haswell and SkylakeX kernels: benchmarks/bench_conv_rules.py
+# --only routes --coretypes times every route against the row's pick.
 ROUTE_RULES = (
     ("col2im", "stride > 1: the only general route"),
     ("rows", "more than 9 taps, C_out < 8 C per group, groups of >= 8 channels (or none), and an output "
