@@ -104,7 +104,8 @@ def conv2d(x, w, bias, geom, groups):
 
 
 def conv2d_input_grad(dy, w, geom, groups):
-    return _split(lambda dy, g: fast.conv2d_input_grad(dy, w, g, groups), geom, dy, work=_gemm(geom, w.shape[0], groups))
+    return _split(lambda dy, g: fast.conv2d_input_grad(dy, w, g, groups), geom, dy,
+                  work=_gemm(geom, w.shape[0], groups))
 
 
 def conv2d_weight_grad(x, dy, geom, groups):
