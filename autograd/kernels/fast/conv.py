@@ -31,13 +31,15 @@ UNPADDED_TAPS = 9
 
 def layout(geom, unpadded=True):
     """``geom`` in the layout the columns are copied in: full width where it pays (stride 1,
-    rows at most twice the output's width), and then unpadded (``unpadded``, when the caller
-    can take it) where that saves a padding copy for at most ``UNPADDED_TAPS`` kernel positions
-    (a copy each) and the output is no wider than the input."""
+    rows at most twice the output's width). Where the caller can take it (``unpadded``: the
+    forward and dW) and the input is padded with an output no wider than it: unpadded for at
+    most ``UNPADDED_TAPS`` kernel positions (a copy each), and the standard layout for more,
+    whose copies are as many but carry no padding's garbage columns."""
     full = geom.stride == (1, 1) and geom.kernel != (1, 1) and geom.W_pad <= 2 * geom.W_out
-    shifts = (unpadded and full and geom.padded_shape != geom.shape and geom.W_out <= geom.W
-              and geom.kernel[0] * geom.kernel[1] <= UNPADDED_TAPS)
-    return sw.WindowGeometry.of(geom, full_width=full, unpadded=shifts)
+    if unpadded and full and geom.padded_shape != geom.shape and geom.W_out <= geom.W:
+        shifts = geom.kernel[0] * geom.kernel[1] <= UNPADDED_TAPS
+        return sw.WindowGeometry.of(geom, full_width=shifts, unpadded=shifts)
+    return sw.WindowGeometry.of(geom, full_width=full)
 
 
 def conv2d(x, w, bias, geom, groups):
