@@ -8,6 +8,7 @@ OpenBLAS's workers wait for work by spinning, so a GEMM split over two threads w
 slower one: when another process holds a core, that is the one the scheduler took away.
 
     python benchmarks/bench_threads.py --rounds 3 [--only "CIFAR-style step"]
+    python benchmarks/bench_threads.py --calls   # each kernel call split or whole (thread_calls.py)
     OPENBLAS_CORETYPE=Haswell python benchmarks/bench_threads.py
 """
 
@@ -65,11 +66,21 @@ def main():
     parser.add_argument("--seconds", type=float, default=3.0, help="timing per workload and process (default 3)")
     parser.add_argument("--only", action="append", default=[], help="workloads whose name contains this")
     parser.add_argument("--no-torch", action="store_true", help="time agrad only")
+    parser.add_argument("--calls", action="store_true",
+                        help="time every threaded kernel call split and whole instead (the MIN_SPLIT_* rules)")
+    parser.add_argument("--repeats", type=int, default=30, help="calls per alternative with --calls (default 30)")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--names", nargs="*", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         return worker(args.worker, args.names, args.seconds)
+    if args.calls:
+        sys.path[:0] = [str(ROOT), str(HERE)]
+        import thread_calls
+
+        import autograd as ag
+        ag.keep_freed_memory()
+        return thread_calls.calls_section(args.repeats)
     names = [n for n in WORKLOADS if not args.only or any(o in n for o in args.only)]
     sides = ["agrad"] + ([] if args.no_torch else ["torch"])
     combos = [(side, threads, load) for load in ("alone", "1 core busy") for side in sides for threads in (1, 2)]

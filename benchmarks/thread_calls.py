@@ -1,0 +1,84 @@
+"""``bench_threads.py --calls``: every threaded kernel call split over agrad's threads and whole.
+
+Under ``ag.use_threads(2)`` (BLAS on one thread), each kernel call of a LeNet-5 and a CIFAR-sized
+step is timed split over the two threads (every ``MIN_SPLIT_*`` bar at 0) and whole on the calling
+thread, alternating in blocks (``timing.timings``); each line prints the call's work, what the
+``threaded`` rule does with it, and whether that is the faster (or within 5%).
+"""
+
+import numpy as np
+from timing import timings
+
+import autograd as ag
+from autograd.geometry import WindowGeometry
+from autograd.kernels import fast, threaded
+
+CONVS = [  # x shape, C_out, kernel, padding, stride
+    ((64, 1, 28, 28), 6, 5, 2, 1), ((64, 6, 14, 14), 16, 5, 0, 1), ((64, 3, 32, 32), 16, 3, 1, 1),
+    ((64, 16, 32, 32), 16, 3, 1, 1), ((64, 16, 32, 32), 32, 3, 1, 2), ((64, 32, 16, 16), 32, 3, 1, 1),
+    ((64, 32, 16, 16), 64, 3, 1, 2), ((64, 64, 8, 8), 64, 3, 1, 1),
+]
+IMAGES = [(64, 6, 28, 28), (64, 16, 10, 10), (64, 16, 32, 32), (64, 32, 16, 16), (64, 64, 8, 8)]
+BARS = ("MIN_SPLIT_FLOPS", "MIN_SPLIT_BYTES", "MIN_SPLIT_SUM_BYTES")
+
+
+def _split_always(fn):
+    def call():
+        saved = {name: getattr(threaded, name) for name in BARS}
+        for name in BARS:
+            setattr(threaded, name, 0)
+        try:
+            fn()
+        finally:
+            for name, value in saved.items():
+                setattr(threaded, name, value)
+    return call
+
+
+def _line(label, work, splits, split, whole, repeats):
+    # back to back, as in a training step: after an idle pause the second core wakes slowly
+    t = timings({"split": _split_always(split), "whole": whole}, repeats, settle=0)
+    (t_split, _), (t_whole, _) = t["split"], t["whole"]
+    pick, other = (t_split, t_whole) if splits else (t_whole, t_split)
+    verdict = "right" if pick <= other * 1.05 else f"WRONG, {pick / other:.2f}x the other"
+    print(f"  {label:<44} {work:>12}  split {t_split:6.3f}  whole {t_whole:6.3f} ms  "
+          f"rule: {'split' if splits else 'whole'} ({verdict})")
+
+
+def calls_section(repeats, seed=0):
+    rng = np.random.default_rng(seed)
+    print(f"threaded kernel calls, 2 threads: split when a convolution has >= {threaded.MIN_SPLIT_FLOPS / 1e6:.0f} "
+          f"MFLOP, pooling or normalising >= {threaded.MIN_SPLIT_BYTES >> 20} MiB, batch norm's sums >= "
+          f"{threaded.MIN_SPLIT_SUM_BYTES >> 20} MiB")
+    with ag.use_threads(2):
+        for case in CONVS:
+            _conv_lines(rng, *case, repeats)
+        for shape in IMAGES:
+            _image_lines(rng.standard_normal(shape, dtype=np.float32), repeats)
+
+
+def _conv_lines(rng, shape, c_out, k, p, s, repeats):
+    x = rng.standard_normal(shape, dtype=np.float32)
+    w = rng.standard_normal((c_out, shape[1], k, k), dtype=np.float32)
+    geom = WindowGeometry(shape, (k, k), (s, s), ((p, p), (p, p)))
+    dy = rng.standard_normal((shape[0], c_out, geom.H_out, geom.W_out), dtype=np.float32)
+    flops, bar = threaded._gemm(geom, c_out, 1)
+    name, work = f"conv {shape}->{c_out} {k}x{k} s{s}", f"{flops / 1e6:.0f} MFLOP"
+    _line(f"{name} forward", work, flops >= bar, lambda: threaded.conv2d(x, w, None, geom, 1),
+          lambda: fast.conv2d(x, w, None, geom, 1), repeats)
+    _line(f"{name} dW", work, flops >= bar, lambda: threaded.conv2d_weight_grad(x, dy, geom, 1),
+          lambda: fast.conv2d_weight_grad(x, dy, geom, 1), repeats)
+    _line(f"{name} dX", work, flops >= bar, lambda: threaded.conv2d_input_grad(dy, w, geom, 1),
+          lambda: fast.conv2d_input_grad(dy, w, geom, 1), repeats)
+
+
+def _image_lines(x, repeats):
+    c, size, shape = np.ones(x.shape[1], dtype=np.float32), f"{x.nbytes >> 10} KiB", x.shape
+    pool = WindowGeometry(shape, (2, 2), (2, 2))
+    _line(f"max_pool2d {shape}", size, x.nbytes >= threaded.MIN_SPLIT_BYTES,
+          lambda: threaded.max_pool2d(x, pool), lambda: fast.max_pool2d(x, pool), repeats)
+    _line(f"batch norm normalise {shape}", size, x.nbytes >= threaded.MIN_SPLIT_BYTES,
+          lambda: threaded.batch_norm_normalize(x, c, c, c, c), lambda: fast.batch_norm_normalize(x, c, c, c, c),
+          repeats)
+    _line(f"batch norm sums {shape}", size, x.nbytes >= threaded.MIN_SPLIT_SUM_BYTES,
+          lambda: threaded.batch_norm_sums(x, x), lambda: fast.batch_norm_sums(x, x), repeats)
