@@ -96,11 +96,12 @@ class use_threads:
     """Run the convolutions and pools on ``threads`` threads of agrad's own, BLAS on one each.
 
     ``threads`` (a positive int): BLAS (OpenBLAS, MKL, ...) is limited to one thread for the
-    whole process (threadpoolctl), and the kernels become ``threaded``: each call splits its
-    batch into ``threads`` parts run side by side, so NumPy's copies use every core too and no
-    BLAS thread spins waiting for work. ``threads=None``: the default, the ``fast`` kernels on
-    BLAS's own threads. A plain call switches until the next one; as a context manager it puts
-    back on exit what was in use before (kernels, threads and BLAS's limit). Nothing changes
+    whole process (threadpoolctl), and the kernels become ``threaded``: each call with enough
+    work splits its batch into ``threads`` parts run side by side, so NumPy's copies use every
+    core too and no BLAS thread spins waiting for work (a small call runs whole).
+    ``threads=None``: the default, the ``fast`` kernels on BLAS's own threads. A plain call
+    switches until the next one; as a context manager it puts back on exit what was in use
+    before (kernels, threads and BLAS's limit). Nothing changes
     until you call it; ``agrad train --threads`` does. Switch between runs, not while another
     Python thread runs agrad ops.
 

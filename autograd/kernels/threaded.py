@@ -3,10 +3,12 @@
 OpenBLAS splits every GEMM over a pool of its own threads, and those threads spin between
 GEMMs while NumPy's copies (the columns, the padding, col2im's adds) run on one core. On a busy
 machine a GEMM split in two also waits for whichever half the scheduler put off. Here agrad owns
-the cores instead: ``ag.use_threads(n)`` sets BLAS to one thread and every kernel call splits
-its images into n parts, each run by the ``fast`` kernel on a thread of a pool (batch norm's
-too: each part sums its images' statistics, then normalises its slice of one output). NumPy releases
-the GIL in its copies, ufuncs and GEMMs, so the parts run side by side, copies included.
+the cores instead: ``ag.use_threads(n)`` sets BLAS to one thread and a kernel call with enough
+work (the ``MIN_SPLIT_*`` bars) splits its images into n parts, each run by the ``fast`` kernel,
+the first on the calling thread and the others on threads of a pool (batch norm's too: each part
+sums its images' statistics, then normalises its slice of one output). NumPy releases the GIL in
+its copies, ufuncs and GEMMs, so the parts run side by side, copies included. A smaller call
+runs whole on the calling thread.
 
 The arithmetic is the ``fast`` kernels' (tested equal: the weight gradient sums its parts in
 another order, so it agrees to rounding); only who runs it changes.

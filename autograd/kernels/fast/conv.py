@@ -4,8 +4,9 @@ The arithmetic is the reference's (``Y_mat = W_col @ X_mat``, ``dW = dY_mat @ X_
 differs is how the columns X_mat (K, N*L), K = C*kH*kW, are made and fed to the GEMM:
 
 - they are copied from a zero-copy window view (``windows``) straight into the layout the GEMM
-  reads; at stride 1 in the full-width layout, so each copy moves long contiguous runs, and
-  where the output is no wider than the input in its unpadded form, from x itself, never padded;
+  reads; at stride 1 in the full-width layout, so each copy moves long contiguous runs, and for a
+  padded input with an output no wider than it and at most ``UNPADDED_TAPS`` kernel positions in
+  its unpadded form, from x itself, never padded (more positions: the standard layout);
 - a slab of images at a time, the slab's columns at most ``COLUMN_BYTES``, so the GEMM reads them
   from cache; the weight gradient rebuilds them slab by slab instead of keeping the forward's;
 - each GEMM gets the shape OpenBLAS runs fastest: dW as its transpose X_mat @ dY_mat^T, and 2 to
@@ -25,14 +26,16 @@ from autograd.memory import workspace
 COLUMN_BYTES = 4 << 20
 # OpenBLAS's float32 GEMM runs a product with 8 rows of output far faster than one with 2 to 7
 GEMM_ROWS = 8
-# the unpadded layout makes a copy per kernel position: past 3x3 they cost more than the padding
+# past this many kernel positions, the unpadded layout's copy and edge zeroing per position cost
+# more than one pad copy into the standard layout
 UNPADDED_TAPS = 9
 
 
 def layout(geom, unpadded=True):
     """``geom`` in the layout the columns are copied in: full width where it pays (stride 1,
     rows at most twice the output's width). Where the caller can take it (``unpadded``: the
-    forward and dW) and the input is padded with an output no wider than it: unpadded for at
+    forward, dW and dX by the transposed route, all through ``correlate`` or the weight
+    gradient's columns) and the input is padded with an output no wider than it: unpadded for at
     most ``UNPADDED_TAPS`` kernel positions (a copy each), and the standard layout for more,
     whose copies are as many but carry no padding's garbage columns."""
     full = geom.stride == (1, 1) and geom.kernel != (1, 1) and geom.W_pad <= 2 * geom.W_out

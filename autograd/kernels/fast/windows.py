@@ -53,6 +53,9 @@ class WindowGeometry(geometry.WindowGeometry):
         """``geom`` (any WindowGeometry) in this layout."""
         return cls(geom.shape, geom.kernel, geom.stride, geom.padding, geom.dilation, full_width, unpadded)
 
+    def __repr__(self):
+        return f"{super().__repr__()[:-1]}, full_width={self.full_width}, unpadded={self.unpadded})"
+
     @property
     def row(self):
         """Values per window row in the column layout: W (unpadded), W_pad (full width) or W_out."""
@@ -71,6 +74,7 @@ def pad(x, g, fill=0.0, out=None):
     Returns x itself when nothing is added (no padding, not full width); otherwise a new array,
     or ``out`` (an array of the padded shape) filled in.
     """
+    _require_padded_layout(g, "pad")
     (top, _), (left, _) = g.padding
     shape = g.padded_shape
     if shape == x.shape:
@@ -97,6 +101,7 @@ def windows(x_pad, g):
     ``view[n, c, i, j, oh, ow] = x_pad[n, c, oh*sH + i*dH, ow*sW + j*dW]``; with the full-width
     layout ``ow`` runs over the padded width (reading on into the next row).
     """
+    _require_padded_layout(g, "windows")
     if x_pad.shape != g.padded_shape:
         raise ValueError(f"windows: expected a padded input of shape {g.padded_shape}, got {x_pad.shape}")
     s_n, s_c, s_h, s_w = x_pad.strides
@@ -118,7 +123,7 @@ def shifted_columns(x, g, start, n, out):
     ow + j dW - left]``, 0 outside the image. One copy of a contiguous run per kernel position.
     """
     if not g.unpadded:
-        raise ValueError("shifted_columns: needs a geometry in the unpadded layout")
+        raise ValueError(f"shifted_columns: needs a geometry in the unpadded layout, got {g!r}")
     (k_h, k_w), (d_h, d_w), (top, _), (left, _) = g.kernel, g.dilation, *g.padding
     size, run = g.H * g.W, g.H_out * g.W
     flat = x[start:start + n].reshape(n, g.C, size).transpose(1, 0, 2)
@@ -153,6 +158,7 @@ def add_windows(dx_pad, d_windows, g):
     slice-add per kernel position. With the full-width layout the garbage values of each row must
     be zero (they land on other pixels).
     """
+    _require_padded_layout(g, "add_windows")
     (k_h, k_w), (st_h, st_w), (d_h, d_w) = g.kernel, g.stride, g.dilation
     if g.full_width:
         if not dx_pad.flags.c_contiguous:
@@ -190,6 +196,11 @@ def fold(columns, g):
     dx_pad = np.zeros(g.padded_shape, dtype=columns.dtype)
     add_windows(dx_pad, columns.reshape(g.N, g.C, k_h, k_w, g.H_out, g.W_out), g)
     return np.ascontiguousarray(interior(dx_pad, g))
+
+
+def _require_padded_layout(g, name):
+    if g.unpadded:
+        raise ValueError(f"{name}: the unpadded layout has no padded buffer (shifted_columns reads x), got {g!r}")
 
 
 def _require_standard_layout(g, name):

@@ -81,18 +81,18 @@ def test_conv2d_wide_kernel_uses_the_standard_layout_too():
 
 
 @pytest.mark.filterwarnings("ignore:Using padding='same'")
-@pytest.mark.parametrize("c_in, c_out, size, kernel, padding, dilation, groups, unpadded", [
-    (3, 4, 6, 3, 1, 1, 1, True),  # "same": no garbage columns at all
-    (3, 4, 6, (3, 2), "same", 1, 1, True),  # asymmetric padding
-    (4, 4, 9, 3, 2, 2, 2, True),  # dilation, groups: shifts of dW, rows dH apart
-    (2, 3, 7, (2, 3), (1, 0), 1, 1, True),  # no padding across: the last 2 columns of each row are garbage
-    (2, 3, 5, 3, (3, 1), 1, 1, True),  # more padding above than the kernel spans: H_out > H is fine
-    (2, 3, 6, 3, 2, 1, 1, False),  # W_out > W: the padded buffer
-    (2, 3, 7, 3, 0, 1, 1, False),  # no padding to save: one copy of x, not one per kernel position
-    (2, 3, 7, 5, 2, 1, 1, False),  # more than UNPADDED_TAPS kernel positions
+@pytest.mark.parametrize("c_in, c_out, size, kernel, padding, dilation, groups, unpadded, dy_shifted", [
+    (3, 4, 6, 3, 1, 1, 1, True, True),  # "same": no garbage columns at all, in dY's correlation too
+    (3, 4, 6, (3, 2), "same", 1, 1, True, True),  # asymmetric padding
+    (4, 4, 9, 3, 2, 2, 2, True, True),  # dilation, groups: shifts of dW, rows dH apart
+    (2, 3, 7, (2, 3), (1, 0), 1, 1, True, False),  # no padding across: the last 2 columns of each row are garbage
+    (2, 3, 5, 3, (3, 1), 1, 1, True, False),  # more padding above than the kernel spans: H_out > H is fine
+    (2, 3, 6, 3, 2, 1, 1, False, False),  # W_out > W: the padded buffer
+    (2, 3, 7, 3, 0, 1, 1, False, False),  # no padding to save: one copy of x, not one per kernel position
+    (2, 3, 7, 5, 2, 1, 1, False, False),  # more than UNPADDED_TAPS kernel positions
 ])
 def test_conv2d_unpadded_columns_match_torch(c_in, c_out, size, kernel, padding, dilation, groups, unpadded,
-                                             monkeypatch):
+                                             dy_shifted, monkeypatch):
     # the forward, the weight gradient, and dX by the transposed route (dY's own padding) shift x
     torch = pytest.importorskip("torch")
     from autograd.kernels.fast import windows as sw
@@ -107,4 +107,17 @@ def test_conv2d_unpadded_columns_match_torch(c_in, c_out, size, kernel, padding,
     if unpadded:
         assert x.shape in taken, f"expected the columns shifted out of x unpadded, got reads of {taken}"
     else:
-        assert x.shape not in taken, f"expected x in the padded layout (its output is wider), got reads of {taken}"
+        assert x.shape not in taken, f"expected x copied in a padded layout, got reads of {taken}"
+    dy_shape = (3, c_out, *conv2d(x, w, **options).shape[2:])
+    assert (dy_shape in taken) == dy_shifted, (
+        f"expected dX by the transposed route {'with' if dy_shifted else 'without'} dY shifted unpadded, "
+        f"got reads of {taken}")
+
+
+def test_conv2d_many_taps_with_padding_use_the_standard_layout():
+    # more than UNPADDED_TAPS positions on a padded input: the standard layout, not full width
+    from autograd.geometry import WindowGeometry
+    g = fast_conv.layout(WindowGeometry((2, 3, 7, 8), (5, 5), padding=((2, 2), (2, 2))))
+    assert not g.full_width and not g.unpadded, f"expected the standard layout, got {g!r}"
+    g = fast_conv.layout(WindowGeometry((2, 3, 7, 8), (3, 3), padding=((1, 1), (1, 1))))
+    assert g.unpadded, f"expected the unpadded layout for a padded 3x3, got {g!r}"
