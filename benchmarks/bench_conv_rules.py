@@ -176,8 +176,8 @@ def possible_layouts(geom):
 
 
 def layout_section(repeats, rng):
-    print(f"layout (full width where W_pad <= 2 W_out; where padded with W_out <= W: unpadded for at most "
-          f"{conv.UNPADDED_TAPS} taps, else standard):")
+    print(f"layout (full width where W_pad <= 2 W_out; where padded with W_out <= W: standard past "
+          f"{conv.UNPADDED_TAPS} taps, unpadded where W_pad - W_out >= {conv.UNPADDED_GARBAGE:g} W_out):")
     for c in LAYOUT_CASES:
         geom = c.geometry()
         pick = layout_name(conv.layout(geom, unpadded=True))

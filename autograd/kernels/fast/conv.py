@@ -5,8 +5,8 @@ differs is how the columns X_mat (K, N*L), K = C*kH*kW, are made and fed to the 
 
 - they are copied from a zero-copy window view (``windows``) straight into the layout the GEMM
   reads; at stride 1 in the full-width layout, so each copy moves long contiguous runs, and for a
-  padded input with an output no wider than it and at most ``UNPADDED_TAPS`` kernel positions in
-  its unpadded form, from x itself, never padded (more positions: the standard layout);
+  padded input with an output no wider than it, narrow rows and at most ``UNPADDED_TAPS`` kernel
+  positions in its unpadded form, from x itself, never padded (more positions: the standard one);
 - a slab of images at a time, the slab's columns at most ``COLUMN_BYTES``, so the GEMM reads them
   from cache; the weight gradient rebuilds them slab by slab instead of keeping the forward's;
 - each GEMM gets the shape OpenBLAS runs fastest: dW as its transpose X_mat @ dY_mat^T, and 2 to
@@ -29,19 +29,24 @@ GEMM_ROWS = 8
 # past this many kernel positions, the unpadded layout's copy and edge zeroing per position cost
 # more than one pad copy into the standard layout
 UNPADDED_TAPS = 9
+# on rows much wider than the padding, its pad copy costs no more than the unpadded layout's copy
+# and zeroing per kernel position (with agrad's threads, less)
+UNPADDED_GARBAGE = 1 / 8
 
 
 def layout(geom, unpadded=True):
     """``geom`` in the layout the columns are copied in: full width where it pays (stride 1,
     rows at most twice the output's width). Where the caller can take it (``unpadded``: the
     forward, dW and dX by the transposed route, all through ``correlate`` or the weight
-    gradient's columns) and the input is padded with an output no wider than it: unpadded for at
-    most ``UNPADDED_TAPS`` kernel positions (a copy each), and the standard layout for more,
-    whose copies are as many but carry no padding's garbage columns."""
+    gradient's columns) and the input is padded with an output no wider than it: the standard
+    layout past ``UNPADDED_TAPS`` kernel positions, and unpadded where the padding would put at
+    least ``UNPADDED_GARBAGE`` garbage columns per output column in the full-width rows."""
     full = geom.stride == (1, 1) and geom.kernel != (1, 1) and geom.W_pad <= 2 * geom.W_out
     if unpadded and full and geom.padded_shape != geom.shape and geom.W_out <= geom.W:
-        shifts = geom.kernel[0] * geom.kernel[1] <= UNPADDED_TAPS
-        return sw.WindowGeometry.of(geom, full_width=shifts, unpadded=shifts)
+        if geom.kernel[0] * geom.kernel[1] > UNPADDED_TAPS:
+            return sw.WindowGeometry.of(geom)
+        if geom.W_pad - geom.W_out >= UNPADDED_GARBAGE * geom.W_out:
+            return sw.WindowGeometry.of(geom, full_width=True, unpadded=True)
     return sw.WindowGeometry.of(geom, full_width=full)
 
 

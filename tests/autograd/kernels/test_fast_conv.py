@@ -114,10 +114,12 @@ def test_conv2d_unpadded_columns_match_torch(c_in, c_out, size, kernel, padding,
         f"got reads of {taken}")
 
 
-def test_conv2d_many_taps_with_padding_use_the_standard_layout():
+def test_conv2d_layout_rules_for_padded_inputs():
     # more than UNPADDED_TAPS positions on a padded input: the standard layout, not full width
     from autograd.geometry import WindowGeometry
     g = fast_conv.layout(WindowGeometry((2, 3, 7, 8), (5, 5), padding=((2, 2), (2, 2))))
     assert not g.full_width and not g.unpadded, f"expected the standard layout, got {g!r}"
     g = fast_conv.layout(WindowGeometry((2, 3, 7, 8), (3, 3), padding=((1, 1), (1, 1))))
-    assert g.unpadded, f"expected the unpadded layout for a padded 3x3, got {g!r}"
+    assert g.unpadded, f"expected the unpadded layout for a padded 3x3 on narrow rows, got {g!r}"
+    g = fast_conv.layout(WindowGeometry((2, 3, 32, 32), (3, 3), padding=((1, 1), (1, 1))))
+    assert g.full_width and not g.unpadded, f"expected full width for rows 16x wider than the padding, got {g!r}"
