@@ -188,7 +188,7 @@ def build_gemm_floor(name):
     return floor
 
 
-def _fastest_gemm(rows, depth, c_out, slab_bytes=4 << 20):
+def _fastest_gemm(rows, depth, c_out, slab_bytes=1 << 20):
     """A function computing the (rows x depth) x (depth x c_out) product, or its transpose, whole
     or as slabs of at most ``slab_bytes`` of the long operand: the fastest of the four."""
     import time

@@ -22,8 +22,9 @@ import numpy as np
 from autograd.kernels.fast import windows as sw
 from autograd.memory import workspace
 
-# a slab's columns stay within this many bytes (about half a 2-core machine's L2 + L3 share)
-COLUMN_BYTES = 4 << 20
+# a slab's columns stay within this many bytes: half a core's 2 MiB L2 here, so the GEMM
+# reads them from L2 and the next slab's copy does not evict them
+COLUMN_BYTES = 1 << 20
 # OpenBLAS's float32 GEMM runs a product with 8 rows of output far faster than one with 2 to 7
 GEMM_ROWS = 8
 # past this many kernel positions, the unpadded layout's copy and edge zeroing per position cost
