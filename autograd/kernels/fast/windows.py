@@ -131,8 +131,9 @@ def shifted_columns(x, g, start, n, out):
     for i in range(k_h):
         for j in range(k_w):
             offset = (i * d_h - top) * g.W + j * d_w - left
-            first, stop = min(run, max(0, -offset)), max(0, min(run, size - offset))
-            stop = max(first, stop)
+            # the run's cells that read inside x: [first, stop), both within [0, run]
+            first = min(run, max(0, -offset))
+            stop = min(run, max(first, size - offset))
             window = cols[:, i, j]
             np.copyto(window[:, :, first:stop], flat[:, :, first + offset:stop + offset])
             if first:
