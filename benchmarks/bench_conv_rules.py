@@ -1,8 +1,9 @@
-"""The tuning rules of the fast conv kernels, each timed against its alternatives.
+"""The tuning rules of the fast conv (and batch-norm) kernels, each timed against its alternatives.
 
 ``autograd/kernels/fast/conv.py`` and ``conv_input.py`` pick a slab size, a GEMM shape, a column
-layout and a dX route by rules; this script forces every alternative in turn (by setting the
-module attribute the kernels read) and times the fast kernels themselves (float32, batch 64):
+layout and a dX route by rules, ``batch_norm.py`` a chunk size; this script forces every
+alternative in turn (by setting the module attribute the kernels read) and times the fast
+kernels themselves (float32, batch 64):
 
 - ``column_bytes``: the slab budget ``conv.COLUMN_BYTES`` at 1 to 16 MiB and "whole" (one slab),
   forward and weight gradient;
@@ -10,7 +11,10 @@ module attribute the kernels read) and times the fast kernels themselves (float3
   no padding (1), forward and weight gradient;
 - ``layout``: the standard, full-width and unpadded column layouts of ``conv.layout``, forward
   and weight gradient;
-- ``routes``: dX by each route of ``conv_input.ROUTE_RULES`` that the geometry allows.
+- ``routes``: dX by each route of ``conv_input.ROUTE_RULES`` that the geometry allows;
+- ``batch_norm_chunk``: batch norm's chunk ``batch_norm.CHUNK_BYTES`` at 128 KiB to 2 MiB and
+  "whole", its forward (statistics and normalising) and its backward (sums and dX) on the
+  CIFAR-style net's and LeNet-5's batch-norm shapes.
 
 Per case it prints each alternative's milliseconds (the median of all ``--repeats`` calls, made
 in blocks alternating between the alternatives), the rule's pick in brackets, and the pick's time
@@ -34,7 +38,7 @@ from timing import timings
 import autograd as ag
 from autograd.geometry import WindowGeometry
 from autograd.kernels import fast
-from autograd.kernels.fast import conv, conv_input
+from autograd.kernels.fast import batch_norm, conv, conv_input
 from autograd.kernels.fast import windows as sw
 
 # a pick this close to the fastest is within the noise of a shared machine
@@ -44,6 +48,7 @@ SETTLE_SECONDS = 0.1
 CORETYPES = ("Haswell", "SkylakeX")
 MIB = 1 << 20
 COLUMN_BUDGETS = {f"{m} MiB": m * MIB for m in (1, 2, 4, 8, 16)} | {"whole": 1 << 62}  # whole: one slab
+CHUNK_BUDGETS = {f"{k} KiB": k << 10 for k in (128, 256, 512, 1024, 2048)} | {"whole": 1 << 62}
 
 
 class Case(NamedTuple):
@@ -212,8 +217,47 @@ def routes_section(repeats, rng):
         compare(f"{c.name} dX", fns, pick, repeats)
 
 
+# the inputs of the batch norms of the CIFAR-style net (N, C, H, W) and of a LeNet-sized one
+BATCH_NORM_SHAPES = [(64, 16, 32, 32), (64, 32, 16, 16), (64, 64, 8, 8), (64, 6, 28, 28)]
+
+
+def batch_norm_passes(shape, rng):
+    """Batch norm's forward (statistics, then normalising with a weight and bias) and backward
+    (the sums, then dX), as calls of the fast kernels."""
+    x = rng.standard_normal(shape, dtype=np.float32) + 3
+    g = rng.standard_normal(shape, dtype=np.float32)
+    weight, bias = (rng.standard_normal(shape[1], dtype=np.float32) for _ in range(2))
+    count = x.size // shape[1]
+
+    def forward():
+        mean, var = fast.batch_norm_statistics(x)
+        return fast.batch_norm_normalize(x, mean, 1 / np.sqrt(var + 1e-5), weight, bias)
+
+    xhat = forward()[0]
+
+    def backward():
+        g_sum, g_xhat_sum = fast.batch_norm_sums(g, xhat)
+        return fast.batch_norm_input_grad(g, xhat, weight, g_sum / count, g_xhat_sum / count)
+
+    return {"forward": forward, "backward": backward}
+
+
+def batch_norm_chunk_section(repeats, rng):
+    print(f"batch_norm.CHUNK_BYTES (each pass over at most this many bytes of an array at a time; rule "
+          f"{batch_norm.CHUNK_BYTES >> 10} KiB):")
+    budgets = dict(CHUNK_BUDGETS)
+    pick = next((name for name, size in budgets.items() if size == batch_norm.CHUNK_BYTES), None)
+    if pick is None:
+        pick = f"{batch_norm.CHUNK_BYTES >> 10} KiB"
+        budgets[pick] = batch_norm.CHUNK_BYTES
+    for shape in BATCH_NORM_SHAPES:
+        for pass_name, fn in batch_norm_passes(shape, rng).items():
+            fns = {name: forced(fn, batch_norm, CHUNK_BYTES=size) for name, size in budgets.items()}
+            compare(f"batch norm ({','.join(map(str, shape))}) {pass_name}", fns, pick, repeats)
+
+
 SECTIONS = {"column_bytes": column_bytes_section, "gemm_rows": gemm_rows_section, "layout": layout_section,
-            "routes": routes_section}
+            "routes": routes_section, "batch_norm_chunk": batch_norm_chunk_section}
 
 
 def blas_description():

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import threadpoolctl
 
-from autograd.kernels.fast import conv, conv_input
+from autograd.kernels.fast import batch_norm, conv, conv_input
 
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 
@@ -28,6 +28,7 @@ def bench(monkeypatch):
     monkeypatch.setattr(module, "LAYOUT_CASES", [case((2, 3, 8, 8), 4, 3, 1)])
     monkeypatch.setattr(module, "ROUTE_CASES", [case((2, 4, 7, 7), 4, 3, 1), case((2, 4, 9, 9), 4, 5, 2),
                                                 case((2, 4, 7, 7), 4, 3, 1, stride=2)])
+    monkeypatch.setattr(module, "BATCH_NORM_SHAPES", [(4, 2, 4, 4)])
     return module
 
 
@@ -48,6 +49,9 @@ def record_what_ran(bench, monkeypatch):
     monkeypatch.setattr(conv, "slabs", slabs)
     monkeypatch.setattr(conv, "gemm_rows", lambda c_out, groups, _rows=conv.gemm_rows: ran.append(
         f"rows {conv.GEMM_ROWS}") or _rows(c_out, groups))
+    chunk_names = {size: name for name, size in bench.CHUNK_BUDGETS.items()}
+    monkeypatch.setattr(batch_norm, "_chunks", lambda x_l, _chunks=batch_norm._chunks: ran.append(
+        chunk_names.get(batch_norm.CHUNK_BYTES)) or _chunks(x_l))
     return ran
 
 
@@ -67,13 +71,14 @@ def test_every_section_times_each_alternative_it_names(bench, monkeypatch, capsy
     monkeypatch.setattr(bench, "timings", checking_timings)
     bench.main(["--repeats", "1"])
     out = capsys.readouterr().out
-    for header in ("COLUMN_BYTES", "GEMM_ROWS", "layout", "dX routes"):
+    for header in ("COLUMN_BYTES", "GEMM_ROWS", "layout", "dX routes", "batch_norm.CHUNK_BYTES"):
         assert any(line.startswith(header) for line in out.splitlines()), f"expected a {header} section in:\n{out}"
     rule_lines = [line for line in out.splitlines() if "| rule:" in line]
-    # forward and dW per case in the first three sections, dX per route case
-    assert len(rule_lines) == 2 + 2 + 2 + 3, f"expected a line per case and pass, got:\n{out}"
+    # forward and dW per case in the first three sections, dX per route case, batch norm's two passes
+    assert len(rule_lines) == 2 + 2 + 2 + 3 + 2, f"expected a line per case and pass, got:\n{out}"
     assert {"1 MiB", "whole", "rows 1", "rows 8", "standard", "full width", "unpadded", "col2im", "rows",
-            "transposed"} <= set(checked), f"expected every kind of alternative timed, got {sorted(set(checked))}"
+            "transposed", "128 KiB", "2048 KiB"} <= set(checked), (
+        f"expected every kind of alternative timed, got {sorted(set(checked))}")
     kernels = [lib["architecture"] for lib in threadpoolctl.threadpool_info() if "numpy" in lib["filepath"]]
     assert f"{kernels[0]} kernels, 1 threads" in out.splitlines()[0], f"expected numpy's BLAS kernels named in:\n{out}"
 

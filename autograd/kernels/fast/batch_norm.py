@@ -1,14 +1,19 @@
 """Fast batch-norm kernels: the reference's formulas over (N, C, L) views of the data.
 
-The per-channel sums are ``einsum`` contractions, which read the data once without making a
-temporary (the variance's squares, g * xhat); the elementwise passes write in place. Every
-function takes ``out`` arrays (and sums only what it is given), so ``threaded`` can run the
-images of a batch in parts, each part writing its slice of one output.
+The per-channel sums are ``einsum`` contractions, which read the data without making a
+temporary (g * xhat); the elementwise passes write in place. Both run over a few images at a time
+(at most ``CHUNK_BYTES`` of each array), so that the passes after the first read the chunk from
+the L2 cache instead of memory. Every function takes ``out`` arrays (and sums only what it is
+given), so ``threaded`` can run the images of a batch in parts, each part writing its slice of
+one output. ``benchmarks/bench_conv_rules.py --only batch_norm_chunk`` times the chunk size.
 """
 
 import math
 
 import numpy as np
+
+# half of a core's 2 MiB L2 here holds a chunk of the two or three arrays a pass touches
+CHUNK_BYTES = 512 << 10
 
 
 def batch_norm_statistics(x):
@@ -23,47 +28,69 @@ def channel_sums(x):
 
 
 def centered_square_sums(x, mean):
-    """The per-channel sums (C,) of (x - mean)^2."""
-    centered = np.subtract(_nc_l(x), mean[:, None])
-    return np.einsum("ncl,ncl->c", centered, centered)
+    """The per-channel sums (C,) of (x - mean)^2, through one chunk-sized temporary."""
+    x_l = _nc_l(x)
+    total = np.zeros(x.shape[1], dtype=np.result_type(x, mean))
+    chunks = _chunks(x_l)
+    centered_all = np.empty((chunks[0].stop - chunks[0].start, *x_l.shape[1:]), dtype=total.dtype) if chunks else None
+    for part in chunks:
+        centered = np.subtract(x_l[part], mean[:, None], out=centered_all[: part.stop - part.start])
+        total += np.einsum("ncl,ncl->c", centered, centered)
+    return total
 
 
 def batch_norm_normalize(x, mean, inv_std, weight, bias, out=None):
     """(xhat, y), written into ``out`` = (xhat, y) arrays of x's shape if given (y is xhat when
     weight and bias are None, and ``out[1]`` is then unused)."""
+    affine = weight is not None or bias is not None
     xhat = np.empty_like(x) if out is None else out[0]
-    xhat_l = _nc_l(xhat)
-    np.subtract(_nc_l(x), mean[:, None], out=xhat_l)
-    xhat_l *= inv_std[:, None]
-    if weight is None and bias is None:
-        return xhat, xhat
-    y = np.empty_like(x) if out is None else out[1]
-    y_l = _nc_l(y)
-    if weight is None:
-        np.add(xhat_l, bias[:, None], out=y_l)
-    else:
-        np.multiply(xhat_l, weight[:, None], out=y_l)
+    y = (np.empty_like(x) if out is None else out[1]) if affine else xhat
+    x_l, xhat_l, y_l = _nc_l(x), _nc_l(xhat), _nc_l(y)
+    for part in _chunks(x_l):
+        np.subtract(x_l[part], mean[:, None], out=xhat_l[part])
+        xhat_l[part] *= inv_std[:, None]
+        if weight is not None:
+            np.multiply(xhat_l[part], weight[:, None], out=y_l[part])
+        elif affine:
+            np.copyto(y_l[part], xhat_l[part])
         if bias is not None:
-            y_l += bias[:, None]
+            y_l[part] += bias[:, None]
     return xhat, y
 
 
 def batch_norm_sums(g, xhat):
-    g_l = _nc_l(g)
-    return np.einsum("ncl->c", g_l), np.einsum("ncl,ncl->c", g_l, _nc_l(xhat))
+    g_l, xhat_l = _nc_l(g), _nc_l(xhat)
+    g_sum = np.zeros(g.shape[1], dtype=np.result_type(g, xhat))
+    g_xhat_sum = np.zeros_like(g_sum)
+    for part in _chunks(g_l):
+        g_sum += np.einsum("ncl->c", g_l[part])
+        g_xhat_sum += np.einsum("ncl,ncl->c", g_l[part], xhat_l[part])
+    return g_sum, g_xhat_sum
 
 
 def batch_norm_input_grad(g, xhat, scale, mean_g, mean_g_xhat, out=None):
+    """scale (g - mean_g - xhat mean_g_xhat) (scale g without the means), into ``out`` if given."""
     dx = np.empty_like(g) if out is None else out
-    dx_l = _nc_l(dx)
-    np.multiply(_nc_l(g), scale[:, None], out=dx_l)
-    if mean_g is not None:
-        # scale (g - mean_g - xhat mean_g_xhat) = scale g - xhat (scale mean_g_xhat) - scale mean_g
-        dx_l -= _nc_l(xhat) * (scale * mean_g_xhat)[:, None]
-        dx_l -= (scale * mean_g)[:, None]
+    g_l, xhat_l, dx_l = _nc_l(g), _nc_l(xhat), _nc_l(dx)
+    if mean_g is None:
+        np.multiply(g_l, scale[:, None], out=dx_l)
+        return dx
+    for part in _chunks(g_l):
+        d = dx_l[part]
+        np.multiply(xhat_l[part], mean_g_xhat[:, None], out=d)
+        d += mean_g[:, None]
+        np.subtract(g_l[part], d, out=d)
+        d *= scale[:, None]
     return dx
 
 
 def _nc_l(x):
     """x (N, C, *spatial) as an (N, C, L) view."""
     return x.reshape(x.shape[0], x.shape[1], math.prod(x.shape[2:]))
+
+
+def _chunks(x_l):
+    """Slices of the images of x_l (N, C, L), each at most CHUNK_BYTES (one image at least)."""
+    per_image = max(1, x_l[:1].nbytes)
+    size = max(1, min(x_l.shape[0], CHUNK_BYTES // per_image))
+    return [slice(start, min(start + size, x_l.shape[0])) for start in range(0, x_l.shape[0], size)]

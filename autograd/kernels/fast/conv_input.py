@@ -22,14 +22,12 @@ from autograd.memory import workspace
 # --only routes --coretypes times every route against the row's pick.
 ROUTE_RULES = (
     ("col2im", "stride > 1: the only general route"),
-    ("rows", "more than 9 taps, C_out < 8 C per group, groups of >= 8 channels (or none), and an output "
-             "not far smaller than the input"),
+    ("rows", "more than 9 taps and C_out < 8 C per group (an output far smaller than the input too)"),
     ("transposed", "dY padded by at most the kernel span (stride 1), and C_out <= 2 C"),
-    ("rows", "short rows (H_out W_pad < SHORT_RUN) with C_out < C kH, output not far smaller than the input"),
-    ("col2im", "everything else"),
+    ("rows", "kW >= 3, C_out <= C (kH + 1), and an output not far smaller than the input"),
+    ("col2im", "everything else: kW < 3 (one or two shifted copies save little over its adds), or many "
+               "output channels per input channel"),
 )
-# below this many values per (image, channel) run, the strided col2im is slower than dX by rows
-SHORT_RUN = 256
 
 
 def conv2d_input_grad(dy, w, geom, groups):
@@ -54,14 +52,13 @@ def input_grad_route(g, c_out, groups, transposable):
     """
     if g.stride != (1, 1):
         return "col2im"
-    (k_h, k_w), run = g.kernel, g.H_out * g.W_pad
-    c, o = g.C // groups, c_out // groups
-    fits_rows = g.H_pad * g.W_pad <= 2 * run  # not an output far smaller than the input
-    if k_h * k_w > 9 and fits_rows and not (groups > 1 and c < 8) and o < 8 * c:
+    k_h, k_w = g.kernel
+    if k_h * k_w > 9 and c_out // groups < 8 * (g.C // groups):
         return "rows"
     if transposable and c_out <= 2 * g.C:
         return "transposed"
-    if run < SHORT_RUN and fits_rows and c_out < g.C * k_h:
+    output_fills_input = g.H_pad <= 2 * g.H_out  # else the rows' adds run mostly over zeros
+    if k_w >= 3 and output_fills_input and c_out <= (k_h + 1) * g.C:
         return "rows"
     return "col2im"
 

@@ -26,20 +26,23 @@ def test_conv2d_matches_torch_one_image_per_slab(case, monkeypatch):
     (4, 4, 7, 3, 1, 1, 1, 1, "transposed"),
     (4, 8, 7, (3, 2), "same", 1, 1, 1, "transposed"),  # asymmetric "same": the flipped kernel padded the other way
     (6, 6, 7, 3, 2, 1, 2, 3, "transposed"),  # thin groups, with dilation
-    (4, 4, 9, 5, 2, 1, 1, 4, "transposed"),  # depthwise, even with more than 9 taps
     # more than 9 taps: kW shifted copies of dY, one GEMM, kH adds
     (4, 4, 9, 5, 2, 1, 1, 1, "rows"),
+    (4, 4, 9, 5, 2, 1, 1, 4, "rows"),  # ... depthwise
     (16, 16, 9, 5, 2, 1, 1, 2, "rows"),  # ... in groups of 8 channels
     (3, 8, 12, (5, 3), 4, 1, 2, 1, "rows"),  # ... with dilation: shifts of dW within a row, rows dH apart
-    # or short rows with 2 C_in < C_out < C_in kH
-    (4, 4, 7, (3, 1), 2, 1, 1, 1, "rows"),  # padding wider than the kernel span: not a correlation
+    (3, 8, 7, (3, 4), "same", 1, 1, 1, "rows"),  # ... with uneven shifts
+    (3, 8, 7, 5, 0, 1, 1, 1, "rows"),  # ... and an output far smaller than the input
+    # or kW >= 3 and C_out <= C_in (kH + 1), the output filling most of the input
+    (4, 4, 7, 3, 3, 1, 1, 1, "rows"),  # padding wider than the kernel span: not a correlation
     (3, 8, 7, 3, 1, 1, 1, 1, "rows"),
-    (3, 8, 7, (3, 2), "same", 1, 1, 1, "rows"),  # ... with uneven shifts
+    (2, 8, 20, 3, 1, 1, 1, 1, "rows"),  # ... long rows too
     (3, 8, 9, 3, 0, 1, 2, 1, "rows"),  # ... and with dilation
-    (2, 8, 7, 3, 1, 1, 1, 1, "col2im"),  # C_out >= C_in kH: the shifted copies would outweigh col2im's columns
-    (2, 8, 20, 3, 1, 1, 1, 1, "col2im"),  # long rows: the strided col2im
+    (2, 9, 7, 3, 1, 1, 1, 1, "col2im"),  # C_out > C_in (kH + 1): the shifted copies would outweigh col2im's adds
+    (3, 8, 7, (3, 2), "same", 1, 1, 1, "col2im"),  # kW = 2
+    (4, 4, 7, (3, 1), 2, 1, 1, 1, "col2im"),  # kW = 1, padding wider than the kernel span
     (1, 8, 9, 5, 2, 1, 1, 1, "col2im"),  # C_out >= 8 C_in: the rows route's GEMM would have 5 rows
-    (3, 8, 7, 5, 0, 1, 1, 1, "col2im"),  # an output far smaller than the input: full-width rows would be mostly zeros
+    (3, 8, 13, 3, 0, 1, 4, 1, "col2im"),  # an output far smaller than the input: its rows would be mostly zeros
     (4, 4, 7, 3, 1, 2, 1, 1, "col2im"),  # stride 2
 ])
 def test_conv2d_every_input_gradient_route_matches_torch(c_in, c_out, size, kernel, padding, stride, dilation, groups,

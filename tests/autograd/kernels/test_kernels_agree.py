@@ -2,6 +2,7 @@
 hypothesis geometries (values to rounding, argmax indices exactly), and ``ag.use_kernels``."""
 
 import threading
+from unittest import mock
 
 import numpy as np
 import pytest
@@ -12,6 +13,7 @@ import autograd as ag
 from autograd import kernels
 from autograd.geometry import WindowGeometry
 from autograd.kernels import fast, reference, threaded
+from autograd.kernels.fast import batch_norm as fast_batch_norm
 from tests.helpers import rng, split_every_kernel_call
 
 
@@ -135,6 +137,17 @@ def _batch_norm_agree(kernel, expected, case):
 @given(batch_norm_cases())
 def test_batch_norm_kernels_agree(case):
     _batch_norm_agree(fast, reference, case)
+
+
+@given(batch_norm_cases(), st.integers(1, 3))
+def test_batch_norm_kernels_agree_in_chunks(case, images):
+    # chunks of 1 to 3 images: a batch of 3 in chunks of 2 ends with a smaller one
+    x, g, weight, bias = case
+    x, g = np.concatenate([x, x - 1, x + 2]), np.concatenate([g, -g, g])
+    with mock.patch.object(fast_batch_norm, "CHUNK_BYTES", images * x[:1].nbytes):
+        assert len(fast_batch_norm._chunks(fast_batch_norm._nc_l(x))) == -(-x.shape[0] // images), (
+            f"expected chunks of {images} image(s)")
+        _batch_norm_agree(fast, reference, (x, g, weight, bias))
 
 
 @pytest.fixture
