@@ -142,14 +142,19 @@ def compare(label, fns, pick, repeats):
     report(label, {name: all_calls for name, (_, all_calls) in measured.items()}, pick)
 
 
+def with_rule(budgets, rule, label):
+    """(the budgets with the rule's size among them, added as ``label`` if none is it; its name)."""
+    budgets = dict(budgets)
+    pick = next((name for name, size in budgets.items() if size == rule), None)
+    if pick is None:
+        pick, budgets[label] = label, rule
+    return budgets, pick
+
+
 # -- the sections --------------------------------------------------------------------------------
 def column_bytes_section(repeats, rng):
     print(f"COLUMN_BYTES (a slab's columns at most this many bytes; rule {conv.COLUMN_BYTES / MIB:g} MiB):")
-    budgets = dict(COLUMN_BUDGETS)
-    pick = next((name for name, size in budgets.items() if size == conv.COLUMN_BYTES), None)
-    if pick is None:
-        pick = f"{conv.COLUMN_BYTES / MIB:g} MiB"
-        budgets[pick] = conv.COLUMN_BYTES
+    budgets, pick = with_rule(COLUMN_BUDGETS, conv.COLUMN_BYTES, f"{conv.COLUMN_BYTES / MIB:g} MiB")
     for c in COLUMN_CASES:
         for pass_name, fn in passes(c, rng).items():
             fns = {name: forced(fn, conv, COLUMN_BYTES=size) for name, size in budgets.items()}
@@ -245,11 +250,7 @@ def batch_norm_passes(shape, rng):
 def batch_norm_chunk_section(repeats, rng):
     print(f"batch_norm.CHUNK_BYTES (each pass over at most this many bytes of an array at a time; rule "
           f"{batch_norm.CHUNK_BYTES >> 10} KiB):")
-    budgets = dict(CHUNK_BUDGETS)
-    pick = next((name for name, size in budgets.items() if size == batch_norm.CHUNK_BYTES), None)
-    if pick is None:
-        pick = f"{batch_norm.CHUNK_BYTES >> 10} KiB"
-        budgets[pick] = batch_norm.CHUNK_BYTES
+    budgets, pick = with_rule(CHUNK_BUDGETS, batch_norm.CHUNK_BYTES, f"{batch_norm.CHUNK_BYTES >> 10} KiB")
     for shape in BATCH_NORM_SHAPES:
         for pass_name, fn in batch_norm_passes(shape, rng).items():
             fns = {name: forced(fn, batch_norm, CHUNK_BYTES=size) for name, size in budgets.items()}
