@@ -1,18 +1,18 @@
 """Fast batch-norm kernels: the reference's formulas over (N, C, L) views of the data.
 
 The per-channel sums are ``einsum`` contractions, which read the data without making a
-temporary (g * xhat); the elementwise passes write in place. Both run over a few images at a time
-(at most ``CHUNK_BYTES`` of each array), so that the passes after the first read the chunk from
-the L2 cache instead of memory. Every function takes ``out`` arrays (and sums only what it is
-given), so ``threaded`` can run the images of a batch in parts, each part writing its slice of
-one output. ``benchmarks/bench_conv_rules.py --only batch_norm_chunk`` times the chunk size.
-"""
+whole-size temporary (g * xhat); the elementwise passes write in place. The functions that make
+several passes run them over a few images at a time (at most ``CHUNK_BYTES`` of each array), so
+that the passes after the first read the chunk from the L2 cache instead of memory. Every
+function takes ``out`` arrays (and sums only what it is given), so ``threaded`` can run the
+images of a batch in parts, each part writing its slice of one output.
+``benchmarks/bench_conv_rules.py --only batch_norm_chunk`` times the chunk size."""
 
 import math
 
 import numpy as np
 
-# half of a core's 2 MiB L2 here holds a chunk of the two or three arrays a pass touches
+# a chunk this size of each of the two or three arrays a pass touches fits in a core's 2 MiB L2 here
 CHUNK_BYTES = 512 << 10
 
 
@@ -51,10 +51,10 @@ def batch_norm_normalize(x, mean, inv_std, weight, bias, out=None):
         xhat_l[part] *= inv_std[:, None]
         if weight is not None:
             np.multiply(xhat_l[part], weight[:, None], out=y_l[part])
-        elif affine:
-            np.copyto(y_l[part], xhat_l[part])
-        if bias is not None:
-            y_l[part] += bias[:, None]
+            if bias is not None:
+                y_l[part] += bias[:, None]
+        elif bias is not None:
+            np.add(xhat_l[part], bias[:, None], out=y_l[part])
     return xhat, y
 
 
@@ -69,8 +69,11 @@ def batch_norm_sums(g, xhat):
 
 
 def batch_norm_input_grad(g, xhat, scale, mean_g, mean_g_xhat, out=None):
-    """scale (g - mean_g - xhat mean_g_xhat) (scale g without the means), into ``out`` if given."""
+    """scale (g - mean_g - xhat mean_g_xhat) (scale g without the means), into ``out`` if given:
+    an array that shares no memory with g or xhat, which are read after it is first written."""
     dx = np.empty_like(g) if out is None else out
+    if out is not None and (np.shares_memory(out, g) or np.shares_memory(out, xhat)):
+        raise ValueError("batch_norm_input_grad: out shares memory with g or xhat")
     g_l, xhat_l, dx_l = _nc_l(g), _nc_l(xhat), _nc_l(dx)
     if mean_g is None:
         np.multiply(g_l, scale[:, None], out=dx_l)

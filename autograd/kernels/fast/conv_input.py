@@ -24,9 +24,9 @@ ROUTE_RULES = (
     ("col2im", "stride > 1: the only general route"),
     ("rows", "more than 9 taps and C_out < 8 C per group (an output far smaller than the input too)"),
     ("transposed", "dY padded by at most the kernel span (stride 1), and C_out <= 2 C"),
-    ("rows", "kW >= 3, C_out <= C (kH + 1), and an output not far smaller than the input"),
-    ("col2im", "everything else: kW < 3 (one or two shifted copies save little over its adds), or many "
-               "output channels per input channel"),
+    ("rows", "kW >= 3, C_out <= C (kH + 1), and an output at least half the padded input's height"),
+    ("col2im", "everything else: kW < 3 (one or two shifted copies save little over its adds), many "
+               "output channels per input channel, or an output under half the padded input's height"),
 )
 
 
@@ -57,7 +57,7 @@ def input_grad_route(g, c_out, groups, transposable):
         return "rows"
     if transposable and c_out <= 2 * g.C:
         return "transposed"
-    output_fills_input = g.H_pad <= 2 * g.H_out  # else the rows' adds run mostly over zeros
+    output_fills_input = g.H_pad <= 2 * g.H_out  # else most of the rows' adds land on zero rows
     if k_w >= 3 and output_fills_input and c_out <= (k_h + 1) * g.C:
         return "rows"
     return "col2im"

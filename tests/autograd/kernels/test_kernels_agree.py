@@ -150,6 +150,39 @@ def test_batch_norm_kernels_agree_in_chunks(case, images):
         _batch_norm_agree(fast, reference, (x, g, weight, bias))
 
 
+@pytest.mark.parametrize("shape", [(0, 2, 4), (2, 2, 0), (3, 2)])
+def test_batch_norm_kernels_agree_on_empty_and_flat_inputs(shape):
+    # no images, no pixels, or no spatial axes: normalising, the sums and dX as the reference
+    x, g = rng(0).standard_normal(shape) + 3, rng(1).standard_normal(shape)
+    weight, bias, ones = rng(2).standard_normal(2), rng(3).standard_normal(2), np.ones(2)
+    for name, got, want in zip(("xhat", "y"), fast.batch_norm_normalize(x, ones, ones * 2, weight, bias),
+                               reference.batch_norm_normalize(x, ones, ones * 2, weight, bias)):
+        _agree(f"batch_norm_normalize's {name}", got, want)
+    for name, got, want in zip(("sum g", "sum g xhat"), fast.batch_norm_sums(g, x), reference.batch_norm_sums(g, x)):
+        _agree(f"batch_norm_sums's {name}", got, want)
+    _agree("batch_norm_input_grad", fast.batch_norm_input_grad(g, x, weight, bias, ones),
+           reference.batch_norm_input_grad(g, x, weight, bias, ones))
+
+
+def test_batch_norm_float32_data_with_float64_statistics_stays_float32():
+    x, g = (rng(seed).standard_normal((4, 3, 5)).astype(np.float32) for seed in (0, 1))
+    weight, bias, mean, inv_std = (rng(seed).standard_normal(3) for seed in (2, 3, 4, 5))
+    xhat, y = fast.batch_norm_normalize(x, mean, inv_std, weight, bias)
+    dx = fast.batch_norm_input_grad(g, xhat, weight, bias, mean)
+    expected = [reference.batch_norm_normalize(x, mean, inv_std, weight, bias)[1],
+                reference.batch_norm_input_grad(g, xhat, weight, bias, mean)]
+    for name, got, want in zip(("y", "dx"), (y, dx), expected):
+        assert got.dtype == np.float32, f"expected float32 {name} from float32 data, got {got.dtype}"
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5, err_msg=f"expected fast {name} as the reference's")
+
+
+def test_batch_norm_input_grad_refuses_an_out_that_overlaps_its_inputs():
+    g, xhat, c = rng(0).standard_normal((2, 3, 4)), rng(1).standard_normal((2, 3, 4)), np.ones(3)
+    for out in (g, xhat[:, :]):
+        with pytest.raises(ValueError, match="batch_norm_input_grad: out shares memory"):
+            fast.batch_norm_input_grad(g, xhat, c, c, c, out=out)
+
+
 @pytest.fixture
 def two_threads(monkeypatch):
     split_every_kernel_call(monkeypatch)
