@@ -14,7 +14,8 @@ and the ratio to all tricks on.
 (A pool of scratch blocks reused from one kernel call to the next was measured here too, as
 "no_scratch" against it, and removed: it was no faster than fresh arrays.)
 
-    python benchmarks/bench_memory.py --rounds 5
+    python benchmarks/bench_memory.py --rounds 5             # with agrad's 2 threads, as agrad train
+    python benchmarks/bench_memory.py --threads 1
     OPENBLAS_CORETYPE=SkylakeX python benchmarks/bench_memory.py
 """
 
@@ -31,7 +32,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 CONFIGS = ("all_on", "no_weakref", "no_malloc")
-WORKLOADS = ("LeNet-5 SGD step", "CIFAR-style step", "conv (64,16,32,32)->16 3x3 p1 forward+backward")
+WORKLOADS = ("LeNet-5 SGD step", "CIFAR-style step", "ResNet-20 step", "conv (64,16,32,32)->16 3x3 p1 forward+backward")
 
 
 def switch_off(config):
@@ -45,13 +46,15 @@ def switch_off(config):
         memory.bind_weakly = lambda fn, node: fn
 
 
-def worker(config, seconds):
+def worker(config, seconds, threads):
     sys.path[:0] = [str(ROOT), str(HERE)]
     import threadpoolctl
     from workloads import build_agrad
 
+    import autograd as ag
 
     switch_off(config)
+    ag.use_threads(threads)  # for the rest of the process, as agrad train does
     result = {}
     for name in WORKLOADS:
         step = build_agrad(name)
@@ -75,17 +78,19 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5, help="turns of every configuration (default 5)")
     parser.add_argument("--seconds", type=float, default=2.0, help="timing per workload and process (default 2)")
+    parser.add_argument("--threads", type=int, default=2, help="agrad's kernel threads (default 2, as agrad train)")
     parser.add_argument("--worker", choices=CONFIGS, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        return worker(args.worker, args.seconds)
+        return worker(args.worker, args.seconds, args.threads)
 
     samples = {config: [] for config in CONFIGS}
     blas = set()
     for round_index in range(args.rounds):
         order = CONFIGS[round_index % len(CONFIGS):] + CONFIGS[:round_index % len(CONFIGS)]
         for config in order:
-            out = subprocess.run([sys.executable, __file__, "--worker", config, "--seconds", str(args.seconds)],
+            out = subprocess.run([sys.executable, __file__, "--worker", config, "--seconds", str(args.seconds),
+                                  "--threads", str(args.threads)],
                                  capture_output=True, text=True, check=True, env=dict(os.environ))
             result = json.loads(out.stdout.strip().splitlines()[-1])
             blas.update(result.pop("blas"))
@@ -93,7 +98,7 @@ def main():
         print(f"round {round_index + 1}/{args.rounds}", file=sys.stderr, flush=True)
 
     print(f"BLAS: {sorted(blas)}  OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', '(unset)')}  "
-          f"rounds: {args.rounds}")
+          f"rounds: {args.rounds}  threads: {args.threads}")
     for name in WORKLOADS:
         base = statistics.median(s[name]["ms"] for s in samples["all_on"])
         print(f"\n{name}\n  {'config':<11} {'median ms':>9} {'spread':>15} {'faults/step':>11} {'ratio':>6}")

@@ -80,3 +80,33 @@ def test_importing_autograd_leaves_malloc_alone():
     assert imported > trimmed // 2, (
         f"expected import alone to leave malloc untuned: {imported} page faults vs {trimmed} untuned"
     )
+
+
+BIG_FREE_FAULTS = """
+import resource
+import numpy as np
+import autograd as ag
+ag.keep_freed_memory()
+def step():  # 300 MiB in blocks under the mmap threshold, all from the heap, freed together
+    blocks = [np.ones(5 << 20, dtype=np.float32) for _ in range(15)]
+    del blocks
+step()
+before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+step()
+step()
+print(resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before)
+"""
+
+
+@linux_only
+def test_a_step_that_frees_more_than_256_mib_at_once_keeps_it():
+    # ResNet-20's threaded step frees more than 256 MiB at the heap's top: the trim threshold
+    # must be above that, or every step faults it in again
+    clean = {name: value for name, value in os.environ.items()
+             if not name.startswith("MALLOC_") and name != "GLIBC_TUNABLES"}
+    if not malloc.keep_freed_memory():
+        pytest.skip("not glibc: nothing to tune")
+    result = subprocess.run([sys.executable, "-c", BIG_FREE_FAULTS], env=clean, capture_output=True, text=True,
+                            check=True)
+    faults = int(result.stdout.split()[-1])
+    assert faults < 2000, f"expected the 300 MiB freed by each step reused, got {faults} page faults in two steps"
