@@ -15,7 +15,7 @@ and the ratio to all tricks on.
 "no_scratch" against it, and removed: it was no faster than fresh arrays.)
 
     python benchmarks/bench_memory.py --rounds 5             # with agrad's 2 threads, as agrad train
-    python benchmarks/bench_memory.py --threads 1
+    python benchmarks/bench_memory.py --threads 0             # BLAS's own threads instead
     OPENBLAS_CORETYPE=SkylakeX python benchmarks/bench_memory.py
 """
 
@@ -54,7 +54,8 @@ def worker(config, seconds, threads):
     import autograd as ag
 
     switch_off(config)
-    ag.use_threads(threads)  # for the rest of the process, as agrad train does
+    if threads:
+        ag.use_threads(threads)  # for the rest of the process, as agrad train does
     result = {}
     for name in WORKLOADS:
         step = build_agrad(name)
@@ -78,7 +79,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5, help="turns of every configuration (default 5)")
     parser.add_argument("--seconds", type=float, default=2.0, help="timing per workload and process (default 2)")
-    parser.add_argument("--threads", type=int, default=2, help="agrad's kernel threads (default 2, as agrad train)")
+    parser.add_argument("--threads", type=int, default=2,
+                        help="agrad's kernel threads, ag.use_threads (default 2, as agrad train; 0: BLAS's own)")
     parser.add_argument("--worker", choices=CONFIGS, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
