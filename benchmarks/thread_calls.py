@@ -19,7 +19,9 @@ CONVS = [  # x shape, C_out, kernel, padding, stride
     ((64, 32, 16, 16), 64, 3, 1, 2), ((64, 64, 8, 8), 64, 3, 1, 1),
 ]
 IMAGES = [(64, 6, 28, 28), (64, 16, 10, 10), (64, 16, 32, 32), (64, 32, 16, 16), (64, 64, 8, 8)]
-BARS = ("MIN_SPLIT_FLOPS", "MIN_SPLIT_BYTES", "MIN_SPLIT_SUM_BYTES")
+POOLS = [*IMAGES, (64, 32, 32, 32), (64, 64, 16, 16), (64, 128, 8, 8), (64, 64, 32, 32)]  # VGG-small's pools too
+BARS = ("MIN_SPLIT_FLOPS", "MIN_SPLIT_BYTES", "MIN_SPLIT_POOL_BYTES", "MIN_SPLIT_AVG_POOL_BYTES",
+        "MIN_SPLIT_POOL_GRAD_BYTES", "MIN_SPLIT_SUM_BYTES")
 
 
 def _split_always(fn):
@@ -48,11 +50,15 @@ def _line(label, work, splits, split, whole, repeats):
 def calls_section(repeats, seed=0):
     rng = np.random.default_rng(seed)
     print(f"threaded kernel calls, 2 threads: split when a convolution has >= {threaded.MIN_SPLIT_FLOPS / 1e6:.0f} "
-          f"MFLOP, pooling or normalising >= {threaded.MIN_SPLIT_BYTES >> 20} MiB, batch norm's sums >= "
-          f"{threaded.MIN_SPLIT_SUM_BYTES >> 20} MiB")
+          f"MFLOP, max pooling >= {threaded.MIN_SPLIT_POOL_BYTES >> 20} MiB (its dX >= "
+          f"{threaded.MIN_SPLIT_POOL_GRAD_BYTES >> 20} MiB), average pooling >= "
+          f"{threaded.MIN_SPLIT_AVG_POOL_BYTES >> 20} MiB, normalising >= "
+          f"{threaded.MIN_SPLIT_BYTES >> 20} MiB, batch norm's sums >= {threaded.MIN_SPLIT_SUM_BYTES >> 20} MiB")
     with ag.use_threads(2):
         for case in CONVS:
             _conv_lines(rng, *case, repeats)
+        for shape in POOLS:
+            _pool_lines(rng.standard_normal(shape, dtype=np.float32), repeats)
         for shape in IMAGES:
             _image_lines(rng.standard_normal(shape, dtype=np.float32), repeats)
 
@@ -72,11 +78,26 @@ def _conv_lines(rng, shape, c_out, k, p, s, repeats):
           lambda: fast.conv2d_input_grad(dy, w, geom, 1), repeats)
 
 
+def _pool_lines(x, repeats):
+    size, shape, bars = f"{x.nbytes >> 10} KiB", x.shape, (threaded.MIN_SPLIT_POOL_BYTES,
+                                                             threaded.MIN_SPLIT_POOL_GRAD_BYTES,
+                                                             threaded.MIN_SPLIT_AVG_POOL_BYTES)
+    splits, grad_splits, avg_splits = (x.nbytes >= bar for bar in bars)
+    pool = WindowGeometry(shape, (2, 2), (2, 2))
+    _, argmax = fast.max_pool2d(x, pool)
+    dy = np.ones(argmax.shape, dtype=x.dtype)
+    _line(f"max_pool2d {shape}", size, splits, lambda: threaded.max_pool2d(x, pool),
+          lambda: fast.max_pool2d(x, pool), repeats)
+    _line(f"max_pool2d dX {shape}", size, grad_splits, lambda: threaded.max_pool2d_input_grad(dy, argmax, pool),
+          lambda: fast.max_pool2d_input_grad(dy, argmax, pool), repeats)
+    _line(f"avg_pool2d {shape}", size, avg_splits, lambda: threaded.avg_pool2d(x, pool),
+          lambda: fast.avg_pool2d(x, pool), repeats)
+    _line(f"avg_pool2d dX {shape}", size, avg_splits, lambda: threaded.avg_pool2d_input_grad(dy, pool),
+          lambda: fast.avg_pool2d_input_grad(dy, pool), repeats)
+
+
 def _image_lines(x, repeats):
     c, size, shape = np.ones(x.shape[1], dtype=np.float32), f"{x.nbytes >> 10} KiB", x.shape
-    pool = WindowGeometry(shape, (2, 2), (2, 2))
-    _line(f"max_pool2d {shape}", size, x.nbytes >= threaded.MIN_SPLIT_BYTES,
-          lambda: threaded.max_pool2d(x, pool), lambda: fast.max_pool2d(x, pool), repeats)
     _line(f"batch norm normalise {shape}", size, x.nbytes >= threaded.MIN_SPLIT_BYTES,
           lambda: threaded.batch_norm_normalize(x, c, c, c, c), lambda: fast.batch_norm_normalize(x, c, c, c, c),
           repeats)

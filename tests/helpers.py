@@ -15,7 +15,7 @@ def split_every_kernel_call(monkeypatch):
     """Make ``ag.use_threads`` split even the tests' small batches and calls over its threads."""
     from autograd.kernels import threaded
     monkeypatch.setattr(threaded, "MIN_IMAGES", 1)
-    for name in ("MIN_SPLIT_FLOPS", "MIN_SPLIT_BYTES", "MIN_SPLIT_SUM_BYTES"):
+    for name in [name for name in vars(threaded) if name.startswith("MIN_SPLIT_")]:
         monkeypatch.setattr(threaded, name, 0)
 
 

@@ -32,7 +32,11 @@ MIN_IMAGES = 2
 # two threads taking turns on the GIL between NumPy's calls cost more than the second core saves
 # (``benchmarks/bench_threads.py --calls`` times every kernel split and whole, by size).
 MIN_SPLIT_FLOPS = 40e6  # a convolution: its GEMM's floating-point operations
-MIN_SPLIT_BYTES = 2 << 20  # pooling and normalising: the input
+MIN_SPLIT_BYTES = 2 << 20  # normalising, unfold and fold: the input
+# pooling, by its input's bytes: memory-bound strided passes, which gain less from a second core
+MIN_SPLIT_POOL_BYTES = 4 << 20  # max pooling
+MIN_SPLIT_AVG_POOL_BYTES = 8 << 20  # average pooling and its input gradient
+MIN_SPLIT_POOL_GRAD_BYTES = 16 << 20  # max pooling's input gradient (and its adjoint, the gather)
 MIN_SPLIT_SUM_BYTES = 16 << 20  # batch norm's per-channel sums: the input they read
 _pool = None
 _threads = 1
@@ -115,24 +119,31 @@ def conv2d_weight_grad(x, dy, geom, groups):
                   work=_gemm(geom, dy.shape[1], groups))
 
 
+def _pooling(geom, dtype, bar=None):
+    """The work of a pooling call: its input's bytes, and the bar to split it (default
+    MIN_SPLIT_POOL_BYTES)."""
+    return math.prod(geom.shape) * np.dtype(dtype).itemsize, bar or MIN_SPLIT_POOL_BYTES
+
+
 def max_pool2d(x, geom):
-    return _split(fast.max_pool2d, geom, x)
+    return _split(fast.max_pool2d, geom, x, work=_pooling(geom, x.dtype))
 
 
 def max_pool2d_input_grad(dy, argmax, geom):
-    return _split(fast.max_pool2d_input_grad, geom, dy, argmax)
+    return _split(fast.max_pool2d_input_grad, geom, dy, argmax,
+                  work=_pooling(geom, dy.dtype, MIN_SPLIT_POOL_GRAD_BYTES))
 
 
 def max_pool2d_gather(dx, argmax, geom):
-    return _split(fast.max_pool2d_gather, geom, dx, argmax)
+    return _split(fast.max_pool2d_gather, geom, dx, argmax, work=_pooling(geom, dx.dtype, MIN_SPLIT_POOL_GRAD_BYTES))
 
 
 def avg_pool2d(x, geom):
-    return _split(fast.avg_pool2d, geom, x)
+    return _split(fast.avg_pool2d, geom, x, work=_pooling(geom, x.dtype, MIN_SPLIT_AVG_POOL_BYTES))
 
 
 def avg_pool2d_input_grad(dy, geom):
-    return _split(fast.avg_pool2d_input_grad, geom, dy)
+    return _split(fast.avg_pool2d_input_grad, geom, dy, work=_pooling(geom, dy.dtype, MIN_SPLIT_AVG_POOL_BYTES))
 
 
 def unfold(x, geom):

@@ -210,6 +210,30 @@ def test_threads_split_only_calls_worth_a_thread(shape, threads, monkeypatch):
         f"expected the convolution on {threads} thread(s) and batch norm's small input on 1, got {counts}")
 
 
+@pytest.mark.parametrize("images, split", [
+    (8, set()),  # 2 MiB: every pooling call whole
+    (16, {"max_pool2d"}),  # 4 MiB: max pooling's forward split, its gradient and average pooling whole
+    (32, {"max_pool2d", "avg_pool2d", "avg_pool2d_input_grad"}),  # 8 MiB
+    (64, {"max_pool2d", "avg_pool2d", "avg_pool2d_input_grad", "max_pool2d_input_grad"}),  # 16 MiB
+])
+def test_threads_split_pooling_by_its_own_bars(images, split, monkeypatch):
+    seen = set()
+    names = ("max_pool2d", "max_pool2d_input_grad", "avg_pool2d", "avg_pool2d_input_grad")
+    for name in names:
+        kernel = getattr(fast, name)
+        monkeypatch.setattr(fast, name, lambda *args, _name=name, _kernel=kernel: (
+            seen.add((_name, threading.get_ident())) or _kernel(*args)))
+    x = np.zeros((images, 64, 32, 32), dtype=np.float32)
+    geom = WindowGeometry(x.shape, (2, 2), (2, 2))
+    with ag.use_threads(2):
+        pooled, argmax = threaded.max_pool2d(x, geom)
+        threaded.max_pool2d_input_grad(pooled, argmax, geom)
+        threaded.avg_pool2d(x, geom)
+        threaded.avg_pool2d_input_grad(pooled, geom)
+    got = {name for name in names if len({ident for n, ident in seen if n == name}) == 2}
+    assert got == split, f"expected {sorted(split)} split over both threads at {x.nbytes >> 20} MiB, got {sorted(got)}"
+
+
 @given(conv_cases(), st.booleans())
 @pytest.mark.usefixtures("two_threads")
 def test_threaded_kernels_agree_with_fast(case, with_bias):
