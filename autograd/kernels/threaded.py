@@ -119,14 +119,13 @@ def conv2d_weight_grad(x, dy, geom, groups):
                   work=_gemm(geom, dy.shape[1], groups))
 
 
-def _pooling(geom, dtype, bar=None):
-    """The work of a pooling call: its input's bytes, and the bar to split it (default
-    MIN_SPLIT_POOL_BYTES)."""
-    return math.prod(geom.shape) * np.dtype(dtype).itemsize, bar or MIN_SPLIT_POOL_BYTES
+def _pooling(geom, dtype, bar):
+    """The work of a pooling call: its input's bytes, and the MIN_SPLIT_*POOL* bar to split it."""
+    return math.prod(geom.shape) * np.dtype(dtype).itemsize, bar
 
 
 def max_pool2d(x, geom):
-    return _split(fast.max_pool2d, geom, x, work=_pooling(geom, x.dtype))
+    return _split(fast.max_pool2d, geom, x, work=_pooling(geom, x.dtype, MIN_SPLIT_POOL_BYTES))
 
 
 def max_pool2d_input_grad(dy, argmax, geom):
