@@ -4,7 +4,8 @@ All three compute dX = col2im(W_col^T @ dY_mat); ``input_grad_route`` picks the 
 measured fastest for the geometry (``benchmarks/bench_conv_rules.py --only routes`` times every
 route on its shapes; ``ROUTE_RULES`` below is the table it supports):
 
-- "col2im": W_col^T @ dY_mat, then one strided add per kernel position (any stride);
+- "col2im": W_col^T @ dY_mat, then one strided add per kernel position (any stride; a copy
+  where the windows do not overlap);
 - "transposed": lesson 001's "the backward is also a convolution": dY, padded by d(k-1) - p,
   correlated with the kernel turned 180 degrees and its channel axes swapped (stride 1);
 - "rows": at stride 1, kW shifted copies of dY, one GEMM, then kH adds of whole rows.
@@ -115,20 +116,29 @@ def _input_grad_rows(dy, w, g, groups, scratch):
 
 
 def _input_grad_col2im(dy_mat, w, g, groups, scratch):
-    """dX_mat = W_col^T @ dY_mat, then col2im (any stride): -> new (N, C, H, W)."""
-    k_h, k_w = g.kernel
+    """dX_mat = W_col^T @ dY_mat, then col2im (any stride): -> new (N, C, H, W).
+
+    Where no two windows share a pixel (a stride of at least the kernel's span), each kernel
+    position's values are copied to their strided plane instead of added: no read of dX, and no
+    zero fill where the windows tile the whole padded input.
+    """
+    (k_h, k_w), (s_h, s_w), (d_h, d_w) = g.kernel, g.stride, g.dilation
     w_g = w.reshape(groups, w.shape[0] // groups, -1)
     dy_g = dy_mat.reshape(groups, dy_mat.shape[0] // groups, g.N, g.H_out * g.row)
-    dx_pad = scratch(g.padded_shape, dy_mat.dtype)
-    dx_pad[...] = 0
+    apart = s_h >= d_h * (k_h - 1) + 1 and s_w >= d_w * (k_w - 1) + 1
+    tiled = apart and (s_h, s_w) == g.kernel and (g.H_out * s_h, g.W_out * s_w) == (g.H_pad, g.W_pad)
+    dx_pad = (np.empty if tiled else np.zeros)(g.padded_shape, dtype=dy_mat.dtype)
     ranges = conv.slabs(g, g.C * k_h * k_w, dy_mat.dtype)
     d_cols_all = scratch((groups, w_g.shape[2], conv.largest(ranges) * g.H_out * g.row), dy_mat.dtype)
     for start, n in ranges:
         d_cols = d_cols_all[:, :, : n * g.H_out * g.row]
         np.matmul(w_g.transpose(0, 2, 1), dy_g[:, :, start:start + n].reshape(groups, dy_g.shape[1], -1), out=d_cols)
         d_cols = d_cols.reshape(g.C, k_h, k_w, n, g.H_out, g.row).transpose(3, 0, 1, 2, 4, 5)
-        sw.add_windows(dx_pad[start:start + n], d_cols, g)
-    return np.array(sw.interior(dx_pad, g))  # a copy: dx_pad is scratch
+        if apart:
+            sw.write_windows(dx_pad[start:start + n], d_cols, g)
+        else:
+            sw.add_windows(dx_pad[start:start + n], d_cols, g)
+    return dx_pad if dx_pad.shape == g.shape else np.ascontiguousarray(sw.interior(dx_pad, g))
 
 
 def _transposed_geometry(g, c_out):

@@ -181,6 +181,23 @@ def add_windows(dx_pad, d_windows, g):
     return dx_pad
 
 
+def write_windows(dx_pad, d_windows, g):
+    """``add_windows`` where no two windows share a pixel (stride >= the kernel's span, standard
+    layout): each kernel position's values are copied to their strided plane of dx_pad, and the
+    pixels no window reads are left as they are."""
+    _require_standard_layout(g, "write_windows")
+    (k_h, k_w), (st_h, st_w), (d_h, d_w) = g.kernel, g.stride, g.dilation
+    if st_h < d_h * (k_h - 1) + 1 or st_w < d_w * (k_w - 1) + 1:
+        raise ValueError(f"write_windows: windows overlap (stride {g.stride}, kernel {g.kernel}, dilation "
+                         f"{g.dilation}): add_windows adds them")
+    h_span, w_span = st_h * (g.H_out - 1) + 1, st_w * (g.W_out - 1) + 1
+    for i in range(k_h):
+        for j in range(k_w):
+            top, left = i * d_h, j * d_w
+            np.copyto(dx_pad[:, :, top:top + h_span:st_h, left:left + w_span:st_w], d_windows[:, :, i, j])
+    return dx_pad
+
+
 def unfold(x, g):
     """x: (N, C, H, W) -> columns (N, C*kH*kW, L), PyTorch's F.unfold layout (one copy)."""
     _require_standard_layout(g, "unfold")

@@ -44,6 +44,11 @@ def test_conv2d_matches_torch_one_image_per_slab(case, monkeypatch):
     (1, 8, 9, 5, 2, 1, 1, 1, "col2im"),  # C_out >= 8 C_in: the rows route's GEMM would have 5 rows
     (3, 8, 13, 3, 0, 1, 4, 1, "col2im"),  # an output under half the padded input's height
     (4, 4, 7, 3, 1, 2, 1, 1, "col2im"),  # stride 2
+    # windows that do not overlap: copied, not added
+    (4, 4, 8, (2, 3), 0, (2, 3), 1, 1, "col2im"),  # ... tiling the input
+    (4, 4, 7, 3, 1, 3, 1, 2, "col2im"),  # ... with padding and pixels no window reads, in groups
+    (3, 4, 9, 2, 1, 3, 2, 1, "col2im"),  # ... dilated
+    (3, 4, 9, (3, 1), 0, (3, 1), 1, 1, "col2im"),  # ... a stride of 1 along a 1-wide kernel axis
 ])
 def test_conv2d_every_input_gradient_route_matches_torch(c_in, c_out, size, kernel, padding, stride, dilation, groups,
                                                           route, monkeypatch):

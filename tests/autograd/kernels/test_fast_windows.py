@@ -96,6 +96,28 @@ def test_geometry_rejects_full_width_with_stride():
         sw.WindowGeometry((1, 1, 5, 5), (2, 2), (2, 2), full_width=True)
 
 
+@settings(max_examples=60, deadline=None)
+@given(k_h=st.integers(1, 3), k_w=st.integers(1, 3), d_h=st.integers(1, 2), d_w=st.integers(1, 2),
+       gap_h=st.integers(0, 2), gap_w=st.integers(0, 2), h=st.integers(1, 9), w=st.integers(1, 9),
+       pad=st.integers(0, 1))
+def test_write_windows_copies_what_add_windows_adds_where_windows_do_not_overlap(k_h, k_w, d_h, d_w, gap_h, gap_w,
+                                                                                 h, w, pad):
+    # a stride of the kernel's span plus a gap: no two windows share a pixel
+    stride = (d_h * (k_h - 1) + 1 + gap_h, d_w * (k_w - 1) + 1 + gap_w)
+    g = sw.WindowGeometry((2, 3, h, w), (k_h, k_w), stride, ((pad, pad), (pad, pad)), (d_h, d_w))
+    assume(g.H_out >= 1 and g.W_out >= 1)
+    d = rng(11).standard_normal((2, 3, k_h, k_w, g.H_out, g.W_out))
+    expected = sw.add_windows(np.zeros(g.padded_shape), d, g)
+    written = sw.write_windows(np.zeros(g.padded_shape), d, g)
+    np.testing.assert_array_equal(written, expected, err_msg=f"expected the windows' values copied in place for {g}")
+
+
+def test_write_windows_refuses_overlapping_windows():
+    g = sw.WindowGeometry((1, 1, 6, 6), (3, 3), (2, 2))
+    with pytest.raises(ValueError, match="write_windows: windows overlap"):
+        sw.write_windows(np.zeros(g.padded_shape), np.zeros((1, 1, 3, 3, g.H_out, g.W_out)), g)
+
+
 # -- the unpadded layout: windows shifted out of x itself ----------------------------------------
 @settings(max_examples=60, deadline=None)
 @given(h=st.integers(1, 7), w=st.integers(1, 7), k_h=st.integers(1, 4), k_w=st.integers(2, 4),
