@@ -122,10 +122,10 @@ def _input_grad_col2im(dy_mat, w, g, groups, scratch):
     position's values are copied to their strided plane instead of added: no read of dX, and no
     zero fill where the windows tile the whole padded input.
     """
-    (k_h, k_w), (s_h, s_w), (d_h, d_w) = g.kernel, g.stride, g.dilation
+    (k_h, k_w), (s_h, s_w) = g.kernel, g.stride
     w_g = w.reshape(groups, w.shape[0] // groups, -1)
     dy_g = dy_mat.reshape(groups, dy_mat.shape[0] // groups, g.N, g.H_out * g.row)
-    apart = s_h >= d_h * (k_h - 1) + 1 and s_w >= d_w * (k_w - 1) + 1
+    apart = sw.apart(g)
     tiled = apart and (s_h, s_w) == g.kernel and (g.H_out * s_h, g.W_out * s_w) == (g.H_pad, g.W_pad)
     dx_pad = (np.empty if tiled else np.zeros)(g.padded_shape, dtype=dy_mat.dtype)
     ranges = conv.slabs(g, g.C * k_h * k_w, dy_mat.dtype)

@@ -28,16 +28,13 @@ def max_pool2d(x, geom):
 def max_pool2d_input_grad(dy, argmax, geom):
     g = sw.WindowGeometry.of(geom)
     (k_h, k_w), stride, padding = g.kernel, g.stride, g.padding
-    if stride[0] >= k_h and stride[1] >= k_w:
+    if sw.apart(g):
         # windows do not overlap: kernel position (i, j) of every window is its own strided
         # plane of x_pad, which receives dy where the max sat there and 0 elsewhere
         tiled = padding == ((0, 0), (0, 0)) and stride == g.kernel and (g.H_out * k_h, g.W_out * k_w) == (g.H, g.W)
         dx_pad = (np.empty if tiled else np.zeros)(g.padded_shape, dtype=dy.dtype)  # tiled: planes cover x
-        h_span, w_span = stride[0] * (g.H_out - 1) + 1, stride[1] * (g.W_out - 1) + 1
-        for i in range(k_h):
-            for j in range(k_w):
-                plane = dx_pad[:, :, i:i + h_span:stride[0], j:j + w_span:stride[1]]
-                np.multiply(argmax == i * k_w + j, dy, out=plane)
+        for i, j, plane in sw.planes(dx_pad, g):
+            np.multiply(argmax == i * k_w + j, dy, out=plane)
     else:
         # overlapping windows: add every gradient at the flat index of its max in x_pad
         size = g.N * g.C * g.H_pad * g.W_pad

@@ -160,7 +160,7 @@ def add_windows(dx_pad, d_windows, g):
     be zero (they land on other pixels).
     """
     _require_padded_layout(g, "add_windows")
-    (k_h, k_w), (st_h, st_w), (d_h, d_w) = g.kernel, g.stride, g.dilation
+    (k_h, k_w), (d_h, d_w) = g.kernel, g.dilation
     if g.full_width:
         if not dx_pad.flags.c_contiguous:
             raise ValueError("add_windows: the full-width layout needs a C-contiguous dx_pad")
@@ -172,30 +172,39 @@ def add_windows(dx_pad, d_windows, g):
                 start = i * d_h * g.W_pad + j * d_w
                 flat[:, :, start:start + run] += d_windows[:, :, i, j].reshape(n, c, run)
         return dx_pad
-    h_span = st_h * (g.H_out - 1) + 1
-    w_span = st_w * (g.W_out - 1) + 1
-    for i in range(k_h):
-        for j in range(k_w):
-            top, left = i * d_h, j * d_w
-            dx_pad[:, :, top:top + h_span:st_h, left:left + w_span:st_w] += d_windows[:, :, i, j]
+    for i, j, plane in planes(dx_pad, g):
+        plane += d_windows[:, :, i, j]
     return dx_pad
 
 
 def write_windows(dx_pad, d_windows, g):
-    """``add_windows`` where no two windows share a pixel (stride >= the kernel's span, standard
-    layout): each kernel position's values are copied to their strided plane of dx_pad, and the
-    pixels no window reads are left as they are."""
+    """``add_windows`` where no two windows share a pixel (``apart``; standard layout): each kernel
+    position's values are copied to their strided plane of dx_pad, and the pixels no window reads
+    are left as they are."""
     _require_standard_layout(g, "write_windows")
-    (k_h, k_w), (st_h, st_w), (d_h, d_w) = g.kernel, g.stride, g.dilation
-    if st_h < d_h * (k_h - 1) + 1 or st_w < d_w * (k_w - 1) + 1:
+    if not apart(g):
         raise ValueError(f"write_windows: windows overlap (stride {g.stride}, kernel {g.kernel}, dilation "
                          f"{g.dilation}): add_windows adds them")
+    for i, j, plane in planes(dx_pad, g):
+        np.copyto(plane, d_windows[:, :, i, j])
+    return dx_pad
+
+
+def apart(g):
+    """Whether no two windows share a pixel: a stride of at least the kernel's span on both axes."""
+    return all(s >= d * (k - 1) + 1 for s, d, k in zip(g.stride, g.dilation, g.kernel))
+
+
+def planes(x_pad, g):
+    """(i, j, plane) for each kernel position: ``plane`` is the strided (n, C, H_out, W_out) view of
+    x_pad (standard layout) that position (i, j) of every window reads."""
+    _require_standard_layout(g, "planes")
+    (k_h, k_w), (st_h, st_w), (d_h, d_w) = g.kernel, g.stride, g.dilation
     h_span, w_span = st_h * (g.H_out - 1) + 1, st_w * (g.W_out - 1) + 1
     for i in range(k_h):
         for j in range(k_w):
             top, left = i * d_h, j * d_w
-            np.copyto(dx_pad[:, :, top:top + h_span:st_h, left:left + w_span:st_w], d_windows[:, :, i, j])
-    return dx_pad
+            yield i, j, x_pad[:, :, top:top + h_span:st_h, left:left + w_span:st_w]
 
 
 def unfold(x, g):
