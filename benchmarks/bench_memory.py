@@ -10,6 +10,9 @@ and the ratio to all tricks on.
     no_weakref   closures hold their output strongly: every graph is a reference cycle, freed
                  by the cyclic garbage collector when it gets round to it
     no_malloc    ag.keep_freed_memory() not called (glibc's default thresholds)
+    trim_256     ag.keep_freed_memory() with a 256 MiB trim threshold instead of glibc's largest
+                 (autograd.memory.TRIM_THRESHOLD): ResNet-20's threaded step faults ~80,000
+                 pages a step back in
 
 (A pool of scratch blocks reused from one kernel call to the next was measured here too, as
 "no_scratch" against it, and removed: it was no faster than fresh arrays.)
@@ -31,7 +34,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-CONFIGS = ("all_on", "no_weakref", "no_malloc")
+CONFIGS = ("all_on", "no_weakref", "no_malloc", "trim_256")
 WORKLOADS = ("LeNet-5 SGD step", "CIFAR-style step", "ResNet-20 step", "conv (64,16,32,32)->16 3x3 p1 forward+backward")
 
 
@@ -40,6 +43,8 @@ def switch_off(config):
     import autograd as ag
     import autograd.memory as memory
 
+    if config == "trim_256":
+        memory.TRIM_THRESHOLD = 256 << 20
     if config != "no_malloc":
         ag.keep_freed_memory()
     if config == "no_weakref":
