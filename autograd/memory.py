@@ -94,8 +94,8 @@ _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
 # blocks up to this size come from the heap, not from mmap (32 MiB: glibc's largest on 64-bit)
 MMAP_THRESHOLD = 32 << 20
 # free memory the heap keeps at its top instead of returning it to the operating system: the
-# most mallopt takes (an int), as a step frees its whole graph at once, and ResNet-20's frees
-# more than 256 MiB there at batch 64 (with agrad's threads) and more than 1 GiB at batch 256
+# most mallopt takes (an int), because a step frees its whole graph at once and a bigger model or
+# batch outgrows any smaller limit (benchmarks/bench_memory.py's trim_256 shows a ResNet that does)
 TRIM_THRESHOLD = (1 << 31) - 1
 
 

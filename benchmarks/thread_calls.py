@@ -79,10 +79,9 @@ def _conv_lines(rng, shape, c_out, k, p, s, repeats):
 
 
 def _pool_lines(x, repeats):
-    size, shape, bars = f"{x.nbytes >> 10} KiB", x.shape, (threaded.MIN_SPLIT_POOL_BYTES,
-                                                             threaded.MIN_SPLIT_POOL_GRAD_BYTES,
-                                                             threaded.MIN_SPLIT_AVG_POOL_BYTES)
-    splits, grad_splits, avg_splits = (x.nbytes >= bar for bar in bars)
+    size, shape = f"{x.nbytes >> 10} KiB", x.shape
+    splits, grad_splits, avg_splits = (x.nbytes >= getattr(threaded, bar) for bar in (
+        "MIN_SPLIT_POOL_BYTES", "MIN_SPLIT_POOL_GRAD_BYTES", "MIN_SPLIT_AVG_POOL_BYTES"))
     pool = WindowGeometry(shape, (2, 2), (2, 2))
     _, argmax = fast.max_pool2d(x, pool)
     dy = np.ones(argmax.shape, dtype=x.dtype)

@@ -26,8 +26,10 @@ CIFAR_BLOCKS = [(3, 16, 1), (16, 16, 1), (16, 32, 2), (32, 32, 1), (32, 64, 2), 
 HVP_MLP = "HVP of an MLP 64-64-10 (batch 32)"
 GRADIENT_PENALTY = "gradient penalty conv (16,3,32,32)->16 3x3 p1"
 
-# a decoder's upsampling layer (issue 14's autoencoder): x shape, C_out, kernel, stride, padding
-TRANSPOSE_CASE = ("conv_transpose2d (64,32,8,8)->16 4x4 s2 p1", (64, 32, 8, 8), 16, 4, 2, 1)
+# decoders' upsampling layers: x shape, C_out, kernel, stride, padding; overlapping windows (issue
+# 14's autoencoder), and a UNet's 2x2 stride 2, whose windows do not overlap
+TRANSPOSE_CASES = {"conv_transpose2d (64,32,8,8)->16 4x4 s2 p1": ((64, 32, 8, 8), 16, 4, 2, 1),
+                   "conv_transpose2d (64,32,16,16)->16 2x2 s2": ((64, 32, 16, 16), 16, 2, 2, 0)}
 
 
 def workload_names():
@@ -35,8 +37,9 @@ def workload_names():
              "MLP 64-64-10 step (batch 32)", "max_pool2d 2x2 (64,16,32,32)"]
     for case in CONV_CASES:
         names += [f"{case} forward", f"{case} forward+backward"]
-    return [*names, f"{TRANSPOSE_CASE[0]} forward", f"{TRANSPOSE_CASE[0]} forward+backward", HVP_MLP,
-            GRADIENT_PENALTY]
+    for case in TRANSPOSE_CASES:
+        names += [f"{case} forward", f"{case} forward+backward"]
+    return [*names, HVP_MLP, GRADIENT_PENALTY]
 
 
 def _data(shape, seed=0):
@@ -68,7 +71,7 @@ def build_agrad(name):
         model = nn.models.resnet20() if name.startswith("ResNet") else nn.models.vgg_small()
         return _agrad_step(model, ag.Tensor(_data((64, 3, 32, 32)), requires_grad=False), labels, nn, optim)
     if name.startswith("conv_transpose2d"):
-        _, shape, c_out, k, stride, p = TRANSPOSE_CASE
+        shape, c_out, k, stride, p = TRANSPOSE_CASES[name.rsplit(' ', 1)[0]]
         x, w = ag.Tensor(_data(shape)), ag.Tensor(_data((shape[1], c_out, k, k)) * np.float32(0.1))
         b, transpose = ag.Tensor(_data(c_out)), ag.conv_transpose2d
         return _timed_op(ag, lambda: transpose(x, w, b, stride=stride, padding=p), (x, w, b),
@@ -240,7 +243,7 @@ def build_torch(name):
             (32, 32, "M", 64, 64, "M", 128, 128, "M"))
         return _torch_step(torch, model, torch.from_numpy(_data((64, 3, 32, 32))), labels)
     if name.startswith("conv_transpose2d"):
-        _, shape, c_out, k, stride, p = TRANSPOSE_CASE
+        shape, c_out, k, stride, p = TRANSPOSE_CASES[name.rsplit(' ', 1)[0]]
         x = torch.from_numpy(_data(shape)).requires_grad_()
         w = torch.from_numpy(_data((shape[1], c_out, k, k)) * 0.1).requires_grad_()
         b = torch.from_numpy(_data(c_out)).requires_grad_()

@@ -69,13 +69,13 @@ def _batch(geom, n):
     return WindowGeometry((n, *geom.shape[1:]), geom.kernel, geom.stride, geom.padding, geom.dilation)
 
 
-def _split(function, geom, *per_image, combine="concatenate", work=None):
+def _split(function, geom, *per_image, combine="concatenate", work=None, bar=None):
     """``function(*parts_of_per_image, geometry_of_the_part)`` for each part of the batch, in
     parallel; the results concatenated along the batch axis (or summed: ``combine="sum"``).
     ``per_image`` arrays have the batch on axis 0 (None passes through). work: (an amount, the
-    MIN_SPLIT_* it must reach to be split); default the image's (geom.shape) bytes and
-    MIN_SPLIT_BYTES."""
-    size, least = work or (math.prod(geom.shape) * per_image[0].itemsize, MIN_SPLIT_BYTES)
+    MIN_SPLIT_* it must reach to be split); default the image's (geom.shape) bytes and ``bar``
+    (default MIN_SPLIT_BYTES)."""
+    size, least = work or (math.prod(geom.shape) * per_image[0].itemsize, MIN_SPLIT_BYTES if bar is None else bar)
     results = _over_images(geom.N, lambda part: function(
         *[a if a is None else a[part] for a in per_image], _batch(geom, part.stop - part.start)),
         split=size >= least)
@@ -119,30 +119,24 @@ def conv2d_weight_grad(x, dy, geom, groups):
                   work=_gemm(geom, dy.shape[1], groups))
 
 
-def _pooling(geom, dtype, bar):
-    """The work of a pooling call: its input's bytes, and the MIN_SPLIT_*POOL* bar to split it."""
-    return math.prod(geom.shape) * np.dtype(dtype).itemsize, bar
-
-
 def max_pool2d(x, geom):
-    return _split(fast.max_pool2d, geom, x, work=_pooling(geom, x.dtype, MIN_SPLIT_POOL_BYTES))
+    return _split(fast.max_pool2d, geom, x, bar=MIN_SPLIT_POOL_BYTES)
 
 
 def max_pool2d_input_grad(dy, argmax, geom):
-    return _split(fast.max_pool2d_input_grad, geom, dy, argmax,
-                  work=_pooling(geom, dy.dtype, MIN_SPLIT_POOL_GRAD_BYTES))
+    return _split(fast.max_pool2d_input_grad, geom, dy, argmax, bar=MIN_SPLIT_POOL_GRAD_BYTES)
 
 
 def max_pool2d_gather(dx, argmax, geom):
-    return _split(fast.max_pool2d_gather, geom, dx, argmax, work=_pooling(geom, dx.dtype, MIN_SPLIT_POOL_GRAD_BYTES))
+    return _split(fast.max_pool2d_gather, geom, dx, argmax, bar=MIN_SPLIT_POOL_GRAD_BYTES)
 
 
 def avg_pool2d(x, geom):
-    return _split(fast.avg_pool2d, geom, x, work=_pooling(geom, x.dtype, MIN_SPLIT_AVG_POOL_BYTES))
+    return _split(fast.avg_pool2d, geom, x, bar=MIN_SPLIT_AVG_POOL_BYTES)
 
 
 def avg_pool2d_input_grad(dy, geom):
-    return _split(fast.avg_pool2d_input_grad, geom, dy, work=_pooling(geom, dy.dtype, MIN_SPLIT_AVG_POOL_BYTES))
+    return _split(fast.avg_pool2d_input_grad, geom, dy, bar=MIN_SPLIT_AVG_POOL_BYTES)
 
 
 def unfold(x, geom):

@@ -122,12 +122,11 @@ def _input_grad_col2im(dy_mat, w, g, groups, scratch):
     position's values are copied to their strided plane instead of added: no read of dX, and no
     zero fill where the windows tile the whole padded input.
     """
-    (k_h, k_w), (s_h, s_w) = g.kernel, g.stride
+    k_h, k_w = g.kernel
     w_g = w.reshape(groups, w.shape[0] // groups, -1)
     dy_g = dy_mat.reshape(groups, dy_mat.shape[0] // groups, g.N, g.H_out * g.row)
     apart = sw.apart(g)
-    tiled = apart and (s_h, s_w) == g.kernel and (g.H_out * s_h, g.W_out * s_w) == (g.H_pad, g.W_pad)
-    dx_pad = (np.empty if tiled else np.zeros)(g.padded_shape, dtype=dy_mat.dtype)
+    dx_pad = (np.empty if sw.tiled(g) else np.zeros)(g.padded_shape, dtype=dy_mat.dtype)
     ranges = conv.slabs(g, g.C * k_h * k_w, dy_mat.dtype)
     d_cols_all = scratch((groups, w_g.shape[2], conv.largest(ranges) * g.H_out * g.row), dy_mat.dtype)
     for start, n in ranges:
@@ -138,7 +137,7 @@ def _input_grad_col2im(dy_mat, w, g, groups, scratch):
             sw.write_windows(dx_pad[start:start + n], d_cols, g)
         else:
             sw.add_windows(dx_pad[start:start + n], d_cols, g)
-    return dx_pad if dx_pad.shape == g.shape else np.ascontiguousarray(sw.interior(dx_pad, g))
+    return np.ascontiguousarray(sw.interior(dx_pad, g))  # no copy for an unpadded input
 
 
 def _transposed_geometry(g, c_out):

@@ -27,12 +27,11 @@ def max_pool2d(x, geom):
 
 def max_pool2d_input_grad(dy, argmax, geom):
     g = sw.WindowGeometry.of(geom)
-    (k_h, k_w), stride, padding = g.kernel, g.stride, g.padding
+    k_w = g.kernel[1]
     if sw.apart(g):
         # windows do not overlap: kernel position (i, j) of every window is its own strided
         # plane of x_pad, which receives dy where the max sat there and 0 elsewhere
-        tiled = padding == ((0, 0), (0, 0)) and stride == g.kernel and (g.H_out * k_h, g.W_out * k_w) == (g.H, g.W)
-        dx_pad = (np.empty if tiled else np.zeros)(g.padded_shape, dtype=dy.dtype)  # tiled: planes cover x
+        dx_pad = (np.empty if sw.tiled(g) else np.zeros)(g.padded_shape, dtype=dy.dtype)
         for i, j, plane in sw.planes(dx_pad, g):
             np.multiply(argmax == i * k_w + j, dy, out=plane)
     else:
@@ -40,7 +39,7 @@ def max_pool2d_input_grad(dy, argmax, geom):
         size = g.N * g.C * g.H_pad * g.W_pad
         dx_pad = np.bincount(_flat_argmax(argmax, g), weights=dy.reshape(-1), minlength=size).astype(dy.dtype)
         dx_pad = dx_pad.reshape(g.padded_shape)
-    return dx_pad if dx_pad.shape == geom.shape else np.ascontiguousarray(sw.interior(dx_pad, g))
+    return np.ascontiguousarray(sw.interior(dx_pad, g))  # no copy for an unpadded input
 
 
 def max_pool2d_gather(dx, argmax, geom):
@@ -122,5 +121,5 @@ def avg_pool2d_input_grad(dy, geom):
     scale = dy.dtype.type(1.0 / (k_h * k_w))
     d_windows = np.broadcast_to((dy * scale)[:, :, None, None], (g.N, g.C, k_h, k_w, g.H_out, g.W_out))
     dx_pad = sw.add_windows(np.zeros(g.padded_shape, dtype=dy.dtype), d_windows, g)
-    return dx_pad if dx_pad.shape == geom.shape else np.ascontiguousarray(sw.interior(dx_pad, g))
+    return np.ascontiguousarray(sw.interior(dx_pad, g))  # no copy for an unpadded input
 

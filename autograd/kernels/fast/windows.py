@@ -195,6 +195,12 @@ def apart(g):
     return all(s >= d * (k - 1) + 1 for s, d, k in zip(g.stride, g.dilation, g.kernel))
 
 
+def tiled(g):
+    """Whether the windows cover every pixel of the padded input exactly once (a buffer that
+    ``write_windows`` fills needs no zeros first)."""
+    return apart(g) and g.stride == g.kernel and (g.H_out * g.stride[0], g.W_out * g.stride[1]) == (g.H_pad, g.W_pad)
+
+
 def planes(x_pad, g):
     """(i, j, plane) for each kernel position: ``plane`` is the strided (n, C, H_out, W_out) view of
     x_pad (standard layout) that position (i, j) of every window reads."""
