@@ -15,6 +15,9 @@ kernels themselves (float32, batch 64):
 - ``batch_norm_chunk``: batch norm's chunk ``batch_norm.CHUNK_BYTES`` at 128 KiB to 2 MiB and
   "whole", its forward (statistics and normalising) and its backward (sums and dX) on the
   CIFAR-style net's and LeNet-5's batch-norm shapes.
+- ``batch_norm_spread``: batch norm's per-channel values spread over (C, L) arrays or applied as
+  (C, 1) views, and the rule (``batch_norm.SPREAD_BYTES``, ``SPREAD_SHARE``), on those shapes and
+  on ones whose spread would be large (big images) or a large share of the data (few images).
 
 Per case it prints each alternative's milliseconds (the median of all ``--repeats`` calls, made
 in blocks alternating between the alternatives), the rule's pick in brackets, and the pick's time
@@ -257,8 +260,27 @@ def batch_norm_chunk_section(repeats, rng):
             compare(f"batch norm ({','.join(map(str, shape))}) {pass_name}", fns, pick, repeats)
 
 
+# shapes whose spread is large (16 channels of 128x128: 1 MiB) or much of the data (few images)
+SPREAD_SHAPES = [*BATCH_NORM_SHAPES, (64, 128, 8, 8), (8, 16, 128, 128), (4, 64, 32, 32), (2, 16, 32, 32),
+                 (1, 16, 32, 32), (1, 64, 8, 8)]
+
+
+def batch_norm_spread_section(repeats, rng):
+    print(f"batch_norm.spread (per-channel values spread over (C, L) up to {batch_norm.SPREAD_BYTES >> 10} KiB and "
+          f"{batch_norm.SPREAD_SHARE:.3g} of the data, else (C, 1) views):")
+    for shape in SPREAD_SHAPES:
+        spread_bytes = shape[1] * np.prod(shape[2:]) * 4
+        share = spread_bytes / (np.prod(shape) * 4)
+        pick = "spread" if spread_bytes <= batch_norm.SPREAD_BYTES and share <= batch_norm.SPREAD_SHARE else "views"
+        for pass_name, fn in batch_norm_passes(shape, rng).items():
+            fns = {"views": forced(fn, batch_norm, SPREAD_BYTES=-1),
+                   "spread": forced(fn, batch_norm, SPREAD_BYTES=1 << 62, SPREAD_SHARE=1)}
+            compare(f"batch norm ({','.join(map(str, shape))}) {pass_name}", fns, pick, repeats)
+
+
 SECTIONS = {"column_bytes": column_bytes_section, "gemm_rows": gemm_rows_section, "layout": layout_section,
-            "routes": routes_section, "batch_norm_chunk": batch_norm_chunk_section}
+            "routes": routes_section, "batch_norm_chunk": batch_norm_chunk_section,
+            "batch_norm_spread": batch_norm_spread_section}
 
 
 def blas_description():

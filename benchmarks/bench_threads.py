@@ -9,6 +9,12 @@ slower one: when another process holds a core, that is the one the scheduler too
 
     python benchmarks/bench_threads.py --rounds 3 [--only "CIFAR-style step"]
     python benchmarks/bench_threads.py --calls   # each kernel call split or whole (thread_calls.py)
+    python benchmarks/bench_threads.py --bar MIN_SPLIT_BN_GRAD_BYTES=2097152,8388608   # whole steps
+
+``--bar NAME=V1,V2,...`` times whole steps (the CIFAR-style, ResNet-20 and VGG-small steps unless
+``--only``) on agrad's own 2 threads with the ``threaded`` bar NAME at each value, each value in
+its own processes, alternating: a call timed alone (``--calls``) reads data its last call left
+in the cache, which a step's calls do not.
     OPENBLAS_CORETYPE=Haswell python benchmarks/bench_threads.py
 """
 
@@ -25,6 +31,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 WORKLOADS = ("LeNet-5 SGD step", "CIFAR-style step")
+BAR_WORKLOADS = ("CIFAR-style step", "ResNet-20 step", "VGG-small step")
 
 
 def worker(side, names, seconds):
@@ -41,7 +48,13 @@ def worker(side, names, seconds):
             torch.set_num_threads(int(os.environ["OPENBLAS_NUM_THREADS"]))
         elif side == "agrad-own":
             import autograd as ag
+            from autograd.kernels import threaded
+
             ag.use_threads(int(os.environ["OPENBLAS_NUM_THREADS"]))
+            if os.environ.get("AGRAD_BAR"):
+                bar, value = os.environ["AGRAD_BAR"].split("=")
+                getattr(threaded, bar)  # AttributeError: no such bar
+                setattr(threaded, bar, int(value))
         for _ in range(3):
             step()
         times, end = [], time.perf_counter() + seconds
@@ -69,6 +82,7 @@ def main():
     parser.add_argument("--calls", action="store_true",
                         help="time every threaded kernel call split and whole instead (the MIN_SPLIT_* rules)")
     parser.add_argument("--repeats", type=int, default=30, help="calls per alternative with --calls (default 30)")
+    parser.add_argument("--bar", help="NAME=V1,V2,...: whole steps with the threaded bar NAME at each value instead")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--names", nargs="*", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -81,6 +95,8 @@ def main():
         import autograd as ag
         ag.keep_freed_memory()
         return thread_calls.calls_section(args.repeats)
+    if args.bar:
+        return bars(args)
     names = [n for n in WORKLOADS if not args.only or any(o in n for o in args.only)]
     sides = ["agrad"] + ([] if args.no_torch else ["torch"])
     combos = [(side, threads, load) for load in ("alone", "1 core busy") for side in sides for threads in (1, 2)]
@@ -116,6 +132,31 @@ def main():
             ms = samples[combo][name]
             print(f"  {combo[0]:<9} {combo[1]:>7} {combo[2]:<12} {statistics.median(ms):9.2f} "
                   f"{min(ms):8.2f}-{max(ms):<8.2f}")
+
+
+def bars(args):
+    """Whole steps on agrad's own 2 threads, the bar at each value in turn, ``--rounds`` times."""
+    bar, values = args.bar.split("=")
+    values = values.split(",")
+    names = [n for n in BAR_WORKLOADS if not args.only or any(o in n for o in args.only)]
+    samples = {value: {name: [] for name in names} for value in values}
+    for round_index in range(args.rounds):
+        for value in values[round_index % len(values):] + values[:round_index % len(values)]:
+            env = dict(os.environ, OPENBLAS_NUM_THREADS="2", OMP_NUM_THREADS="2", AGRAD_BAR=f"{bar}={value}")
+            out = subprocess.run([sys.executable, __file__, "--worker", "agrad-own", "--seconds", str(args.seconds),
+                                  "--names", *names], env=env, capture_output=True, text=True, check=True)
+            result = json.loads(out.stdout.strip().splitlines()[-1])
+            blas = result.pop("blas")
+            for name in names:
+                samples[value][name].append(result[name])
+        print(f"round {round_index + 1}/{args.rounds}", file=sys.stderr, flush=True)
+    print(f"BLAS: {blas}  OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', '(unset)')}  "
+          f"rounds: {args.rounds}; agrad's own 2 threads, {bar} at each value")
+    for name in names:
+        print(f"\n{name}\n  {bar:>26} {'median ms':>9} {'spread':>17}")
+        for value in values:
+            ms = samples[value][name]
+            print(f"  {value:>26} {statistics.median(ms):9.2f} {min(ms):8.2f}-{max(ms):<8.2f}")
 
 
 if __name__ == "__main__":

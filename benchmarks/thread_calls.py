@@ -21,7 +21,7 @@ CONVS = [  # x shape, C_out, kernel, padding, stride
 IMAGES = [(64, 6, 28, 28), (64, 16, 10, 10), (64, 16, 32, 32), (64, 32, 16, 16), (64, 64, 8, 8)]
 POOLS = [*IMAGES, (64, 32, 32, 32), (64, 64, 16, 16), (64, 128, 8, 8), (64, 64, 32, 32)]  # VGG-small's pools too
 BARS = ("MIN_SPLIT_FLOPS", "MIN_SPLIT_BYTES", "MIN_SPLIT_POOL_BYTES", "MIN_SPLIT_AVG_POOL_BYTES",
-        "MIN_SPLIT_POOL_GRAD_BYTES", "MIN_SPLIT_SUM_BYTES")
+        "MIN_SPLIT_POOL_GRAD_BYTES", "MIN_SPLIT_SUM_BYTES", "MIN_SPLIT_BN_GRAD_BYTES")
 
 
 def _split_always(fn):
@@ -53,13 +53,14 @@ def calls_section(repeats, seed=0):
           f"MFLOP, max pooling >= {threaded.MIN_SPLIT_POOL_BYTES >> 20} MiB (its dX >= "
           f"{threaded.MIN_SPLIT_POOL_GRAD_BYTES >> 20} MiB), average pooling >= "
           f"{threaded.MIN_SPLIT_AVG_POOL_BYTES >> 20} MiB, normalising >= "
-          f"{threaded.MIN_SPLIT_BYTES >> 20} MiB, batch norm's sums >= {threaded.MIN_SPLIT_SUM_BYTES >> 20} MiB")
+          f"{threaded.MIN_SPLIT_BYTES >> 20} MiB, batch norm's sums >= {threaded.MIN_SPLIT_SUM_BYTES >> 20} MiB "
+          f"(its dX >= {threaded.MIN_SPLIT_BN_GRAD_BYTES >> 20} MiB)")
     with ag.use_threads(2):
         for case in CONVS:
             _conv_lines(rng, *case, repeats)
         for shape in POOLS:
             _pool_lines(rng.standard_normal(shape, dtype=np.float32), repeats)
-        for shape in IMAGES:
+        for shape in POOLS:
             _image_lines(rng.standard_normal(shape, dtype=np.float32), repeats)
 
 
@@ -100,5 +101,10 @@ def _image_lines(x, repeats):
     _line(f"batch norm normalise {shape}", size, x.nbytes >= threaded.MIN_SPLIT_BYTES,
           lambda: threaded.batch_norm_normalize(x, c, c, c, c), lambda: fast.batch_norm_normalize(x, c, c, c, c),
           repeats)
+    _line(f"batch norm dX {shape}", size, x.nbytes >= threaded.MIN_SPLIT_BN_GRAD_BYTES,
+          lambda: threaded.batch_norm_input_grad(x, x, c, c, c), lambda: fast.batch_norm_input_grad(x, x, c, c, c),
+          repeats)
+    _line(f"batch norm statistics {shape}", size, x.nbytes >= threaded.MIN_SPLIT_SUM_BYTES,
+          lambda: threaded.batch_norm_statistics(x), lambda: fast.batch_norm_statistics(x), repeats)
     _line(f"batch norm sums {shape}", size, x.nbytes >= threaded.MIN_SPLIT_SUM_BYTES,
           lambda: threaded.batch_norm_sums(x, x), lambda: fast.batch_norm_sums(x, x), repeats)

@@ -38,6 +38,9 @@ MIN_SPLIT_POOL_BYTES = 4 << 20  # max pooling
 MIN_SPLIT_AVG_POOL_BYTES = 8 << 20  # average pooling and its input gradient
 MIN_SPLIT_POOL_GRAD_BYTES = 16 << 20  # max pooling's input gradient (and its adjoint, the gather)
 MIN_SPLIT_SUM_BYTES = 16 << 20  # batch norm's per-channel sums: the input they read
+# batch norm's input gradient, by g's bytes: calls timed alone favour 8 MiB, but in a whole step
+# (``bench_threads.py --bar``) splitting from 2 MiB is the faster
+MIN_SPLIT_BN_GRAD_BYTES = 2 << 20
 _pool = None
 _threads = 1
 
@@ -172,5 +175,5 @@ def batch_norm_sums(g, xhat):
 def batch_norm_input_grad(g, xhat, scale, mean_g, mean_g_xhat):
     dx = np.empty_like(g)
     _over_images(g.shape[0], lambda part: fast.batch_norm_input_grad(
-        g[part], xhat[part], scale, mean_g, mean_g_xhat, out=dx[part]), g.nbytes >= MIN_SPLIT_BYTES)
+        g[part], xhat[part], scale, mean_g, mean_g_xhat, out=dx[part]), g.nbytes >= MIN_SPLIT_BN_GRAD_BYTES)
     return dx

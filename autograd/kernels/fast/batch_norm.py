@@ -5,8 +5,11 @@ whole-size temporary (g * xhat); the elementwise passes write in place. The func
 several passes run them over a few images at a time (at most ``CHUNK_BYTES`` of each array), so
 that the passes after the first read the chunk from the L2 cache instead of memory. Every
 function takes ``out`` arrays (and sums only what it is given), so ``threaded`` can run the
-images of a batch in parts, each part writing its slice of one output.
-``benchmarks/bench_conv_rules.py --only batch_norm_chunk`` times the chunk size."""
+images of a batch in parts, each part writing its slice of one output. The per-channel values a
+pass applies (mean, 1/std, weight, bias, ...) are spread over a (C, L) array first where that is
+small (``spread``): NumPy runs a pass over (n, C, L) with a (C, 1) operand far slower than with a
+(C, L) one. ``benchmarks/bench_conv_rules.py --only batch_norm_chunk`` times the chunk size,
+``--only batch_norm_spread`` the spreading."""
 
 import math
 
@@ -14,6 +17,10 @@ import numpy as np
 
 # a chunk this size of each of the two or three arrays a pass touches fits in a core's 2 MiB L2 here
 CHUNK_BYTES = 512 << 10
+# a (C, L) spread of per-channel values stays within this many bytes (so it stays in the L2 cache
+# beside the chunks) and within this share of the data, which its making must not outweigh
+SPREAD_BYTES = 256 << 10
+SPREAD_SHARE = 1 / 8
 
 
 def batch_norm_statistics(x):
@@ -33,8 +40,9 @@ def centered_square_sums(x, mean):
     total = np.zeros(x.shape[1], dtype=np.result_type(x, mean))
     chunks = _chunks(x_l)
     centered_all = np.empty((chunks[0].stop - chunks[0].start, *x_l.shape[1:]), dtype=total.dtype) if chunks else None
+    mean_l = spread(mean, x_l)
     for part in chunks:
-        centered = np.subtract(x_l[part], mean[:, None], out=centered_all[: part.stop - part.start])
+        centered = np.subtract(x_l[part], mean_l, out=centered_all[: part.stop - part.start])
         total += np.einsum("ncl,ncl->c", centered, centered)
     return total
 
@@ -46,15 +54,18 @@ def batch_norm_normalize(x, mean, inv_std, weight, bias, out=None):
     xhat = np.empty_like(x) if out is None else out[0]
     y = (np.empty_like(x) if out is None else out[1]) if affine else xhat
     x_l, xhat_l, y_l = _nc_l(x), _nc_l(xhat), _nc_l(y)
+    mean_l, inv_std_l = spread(mean, x_l), spread(inv_std, x_l)
+    weight_l = None if weight is None else spread(weight, x_l)
+    bias_l = None if bias is None else spread(bias, x_l)
     for part in _chunks(x_l):
-        np.subtract(x_l[part], mean[:, None], out=xhat_l[part])
-        xhat_l[part] *= inv_std[:, None]
+        np.subtract(x_l[part], mean_l, out=xhat_l[part])
+        xhat_l[part] *= inv_std_l
         if weight is not None:
-            np.multiply(xhat_l[part], weight[:, None], out=y_l[part])
+            np.multiply(xhat_l[part], weight_l, out=y_l[part])
             if bias is not None:
-                y_l[part] += bias[:, None]
+                y_l[part] += bias_l
         elif bias is not None:
-            np.add(xhat_l[part], bias[:, None], out=y_l[part])
+            np.add(xhat_l[part], bias_l, out=y_l[part])
     return xhat, y
 
 
@@ -75,16 +86,28 @@ def batch_norm_input_grad(g, xhat, scale, mean_g, mean_g_xhat, out=None):
     if out is not None and (np.shares_memory(out, g) or np.shares_memory(out, xhat)):
         raise ValueError("batch_norm_input_grad: out shares memory with g or xhat")
     g_l, xhat_l, dx_l = _nc_l(g), _nc_l(xhat), _nc_l(dx)
+    scale_l = spread(scale, g_l)
     if mean_g is None:
-        np.multiply(g_l, scale[:, None], out=dx_l)
+        np.multiply(g_l, scale_l, out=dx_l)
         return dx
+    mean_g_l, mean_g_xhat_l = spread(mean_g, g_l), spread(mean_g_xhat, g_l)
     for part in _chunks(g_l):
         d = dx_l[part]
-        np.multiply(xhat_l[part], mean_g_xhat[:, None], out=d)
-        d += mean_g[:, None]
+        np.multiply(xhat_l[part], mean_g_xhat_l, out=d)
+        d += mean_g_l
         np.subtract(g_l[part], d, out=d)
-        d *= scale[:, None]
+        d *= scale_l
     return dx
+
+
+def spread(values, x_l):
+    """Per-channel values (C,) as an operand of x_l (n, C, L): spread over a new (C, L) array
+    where that stays within SPREAD_BYTES and SPREAD_SHARE of x_l, else a (C, 1) view."""
+    column = np.asarray(values)[:, None]
+    size = column.size * x_l.shape[2] * column.itemsize
+    if size > SPREAD_BYTES or size > SPREAD_SHARE * x_l.nbytes:
+        return column
+    return np.repeat(column, x_l.shape[2], axis=1)
 
 
 def _nc_l(x):

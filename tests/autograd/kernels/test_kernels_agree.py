@@ -150,6 +150,32 @@ def test_batch_norm_kernels_agree_in_chunks(case, images):
         _batch_norm_agree(fast, reference, (x, g, weight, bias))
 
 
+@given(batch_norm_cases(), st.sampled_from(["spread", "views"]))
+def test_batch_norm_kernels_agree_with_channel_values_spread_or_viewed(case, how):
+    # the cases are too small to be spread by the rule: force each way
+    rule = {"SPREAD_BYTES": 1 << 62, "SPREAD_SHARE": 1} if how == "spread" else {"SPREAD_BYTES": -1}
+    with mock.patch.multiple(fast_batch_norm, **rule):
+        x_l = fast_batch_norm._nc_l(case[0])
+        got = fast_batch_norm.spread(np.ones(x_l.shape[1]), x_l).shape
+        assert got == ((x_l.shape[1], x_l.shape[2]) if how == "spread" else (x_l.shape[1], 1)), (
+            f"expected the channel values {how}, got an operand of shape {got}")
+        _batch_norm_agree(fast, reference, case)
+
+
+@pytest.mark.parametrize("shape, spread", [
+    ((64, 16, 32, 32), True),  # 64 KiB of spread values, 1/64 of the data
+    ((8, 16, 128, 128), False),  # 1 MiB: past SPREAD_BYTES
+    ((4, 16, 8, 8), False),  # a quarter of the data: past SPREAD_SHARE
+])
+def test_batch_norm_spreads_channel_values_only_where_small(shape, spread):
+    x_l = fast_batch_norm._nc_l(np.empty(shape, dtype=np.float32))
+    got = fast_batch_norm.spread(np.arange(shape[1], dtype=np.float32), x_l)
+    want = (shape[1], x_l.shape[2]) if spread else (shape[1], 1)
+    assert got.shape == want, f"expected a {want} operand for x {shape}, got {got.shape}"
+    np.testing.assert_array_equal(np.broadcast_to(got, x_l.shape[1:])[:, -1], np.arange(shape[1]),
+                                  err_msg="expected channel c's value in row c")
+
+
 @pytest.mark.parametrize("shape", [(0, 2, 4), (2, 2, 0), (3, 2)])
 def test_batch_norm_kernels_agree_on_empty_and_flat_inputs(shape):
     # no images, no pixels, or no spatial axes: normalising, the sums and dX as the reference
@@ -231,6 +257,30 @@ def test_threads_split_pooling_by_its_own_bars(images, split, monkeypatch):
         threaded.avg_pool2d(x, geom)
         threaded.avg_pool2d_input_grad(pooled, geom)
     got = {name for name in names if len({ident for n, ident in seen if n == name}) == 2}
+    assert got == split, f"expected {sorted(split)} split over both threads at {x.nbytes >> 20} MiB, got {sorted(got)}"
+
+
+@pytest.mark.parametrize("images, split", [
+    (4, set()),  # 1 MiB: every call whole
+    (8, {"normalize", "input_grad"}),  # 2 MiB: normalising and dX split, the sums whole
+    (64, {"normalize", "input_grad", "sums", "statistics"}),  # 16 MiB
+])
+def test_threads_split_batch_norm_by_its_own_bars(images, split, monkeypatch):
+    seen = set()
+    for name, module, attribute in (("normalize", fast, "batch_norm_normalize"),
+                                    ("input_grad", fast, "batch_norm_input_grad"),
+                                    ("sums", fast, "batch_norm_sums"), ("statistics", threaded, "channel_sums")):
+        kernel = getattr(module, attribute)
+        monkeypatch.setattr(module, attribute, lambda *args, _name=name, _kernel=kernel, **kw: (
+            seen.add((_name, threading.get_ident())) or _kernel(*args, **kw)))
+    x = np.ones((images, 64, 32, 32), dtype=np.float32)
+    c = np.ones(64, dtype=np.float32)
+    with ag.use_threads(2):
+        threaded.batch_norm_statistics(x)
+        threaded.batch_norm_normalize(x, c, c, c, c)
+        threaded.batch_norm_sums(x, x)
+        threaded.batch_norm_input_grad(x, x, c, c, c)
+    got = {name for name, _ in seen if len({ident for n, ident in seen if n == name}) == 2}
     assert got == split, f"expected {sorted(split)} split over both threads at {x.nbytes >> 20} MiB, got {sorted(got)}"
 
 
