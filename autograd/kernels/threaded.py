@@ -72,16 +72,20 @@ def _batch(geom, n):
     return WindowGeometry((n, *geom.shape[1:]), geom.kernel, geom.stride, geom.padding, geom.dilation)
 
 
-def _split(function, geom, *per_image, combine="concatenate", work=None, bar=None):
+def _split(function, geom, *per_image, combine="concatenate", work=None, bar=None, out=None):
     """``function(*parts_of_per_image, geometry_of_the_part)`` for each part of the batch, in
-    parallel; the results concatenated along the batch axis (or summed: ``combine="sum"``).
+    parallel; the results concatenated along the batch axis (or summed: ``combine="sum"``), or,
+    given ``out`` (the batch on axis 0), each part written into its slice of it through
+    ``function``'s ``out`` keyword: no copy of the parts into one result.
     ``per_image`` arrays have the batch on axis 0 (None passes through). work: (an amount, the
     MIN_SPLIT_* it must reach to be split); default the image's (geom.shape) bytes and ``bar``
     (default MIN_SPLIT_BYTES)."""
     size, least = work or (math.prod(geom.shape) * per_image[0].itemsize, MIN_SPLIT_BYTES if bar is None else bar)
     results = _over_images(geom.N, lambda part: function(
-        *[a if a is None else a[part] for a in per_image], _batch(geom, part.stop - part.start)),
-        split=size >= least)
+        *[a if a is None else a[part] for a in per_image], _batch(geom, part.stop - part.start),
+        **({} if out is None else {"out": out[part]})), split=size >= least)
+    if out is not None:
+        return out
     if len(results) == 1:
         return results[0]
     if combine == "sum":
@@ -109,12 +113,15 @@ def _gemm(geom, c_out, groups):
 
 
 def conv2d(x, w, bias, geom, groups):
-    return _split(lambda x, g: fast.conv2d(x, w, bias, g, groups), geom, x, work=_gemm(geom, w.shape[0], groups))
+    y = np.empty((geom.N, w.shape[0], geom.H_out, geom.W_out), dtype=x.dtype)
+    return _split(lambda x, g, out: fast.conv2d(x, w, bias, g, groups, out), geom, x,
+                  work=_gemm(geom, w.shape[0], groups), out=y)
 
 
 def conv2d_input_grad(dy, w, geom, groups):
-    return _split(lambda dy, g: fast.conv2d_input_grad(dy, w, g, groups), geom, dy,
-                  work=_gemm(geom, w.shape[0], groups))
+    dx = np.empty(geom.shape, dtype=dy.dtype)
+    return _split(lambda dy, g, out: fast.conv2d_input_grad(dy, w, g, groups, out), geom, dy,
+                  work=_gemm(geom, w.shape[0], groups), out=dx)
 
 
 def conv2d_weight_grad(x, dy, geom, groups):

@@ -51,11 +51,13 @@ def layout(geom, unpadded=True):
     return sw.WindowGeometry.of(geom, full_width=full)
 
 
-def conv2d(x, w, bias, geom, groups):
+def conv2d(x, w, bias, geom, groups, out=None):
+    """The kernels' conv2d; ``out``: an (N, C_out, H_out, W_out) array of x's dtype to write y
+    into (``threaded`` gives each part of a batch its slice of one output)."""
     if geom.kernel == (1, 1):
-        return _conv1x1(x, w, bias, geom, groups)
+        return into(out, _conv1x1(x, w, bias, geom, groups))
     with workspace() as scratch:
-        return correlate(x, w, bias, layout(geom), groups, scratch)
+        return correlate(x, w, bias, layout(geom), groups, scratch, out)
 
 
 def conv2d_weight_grad(x, dy, geom, groups):
@@ -92,9 +94,9 @@ def gemm_rows(c_out, groups):
     return GEMM_ROWS if groups == 1 and 1 < c_out < GEMM_ROWS else c_out
 
 
-def correlate(x, w, bias, g, groups, scratch):
+def correlate(x, w, bias, g, groups, scratch, out=None):
     """Y = W_col @ X_mat (+ bias): x (N, C, H, W), w (C_out, C/groups, kH, kW) in layout g -> new
-    (N, C_out, H_out, W_out)."""
+    (N, C_out, H_out, W_out), or written into ``out``."""
     c_out, m = w.shape[0], g.H_out * g.row
     w_g = w.reshape(groups, c_out // groups, -1)
     rows = gemm_rows(c_out, groups)
@@ -108,7 +110,7 @@ def correlate(x, w, bias, g, groups, scratch):
         np.matmul(w_g, _columns(win, start, n, g, groups, cols), out=y[:, start:start + n].reshape(groups, -1, n * m))
     if bias is not None:  # here, along y's long rows: adding it in the transposing copy is slower
         y[:c_out] += bias.reshape(c_out, 1, 1)
-    value = np.empty((g.N, c_out, g.H_out, g.W_out), dtype=x.dtype)
+    value = np.empty((g.N, c_out, g.H_out, g.W_out), dtype=x.dtype) if out is None else out
     np.copyto(value, y[:c_out].reshape(c_out, g.N, g.H_out, g.row)[..., : g.W_out].transpose(1, 0, 2, 3))
     return value
 
@@ -123,6 +125,14 @@ def output_grad_matrix(dy, g, rows, scratch):
     dy_mat[:c_out, ..., g.W_out:] = 0
     dy_mat[c_out:] = 0
     return dy_mat.reshape(rows, g.N * g.H_out * g.row)
+
+
+def into(out, result):
+    """result, copied into ``out`` if one is given (then out)."""
+    if out is None:
+        return result
+    np.copyto(out, result)
+    return out
 
 
 def largest(ranges):

@@ -31,18 +31,21 @@ ROUTE_RULES = (
 )
 
 
-def conv2d_input_grad(dy, w, geom, groups):
+def conv2d_input_grad(dy, w, geom, groups, out=None):
+    """The kernels' conv2d_input_grad; ``out``: an (N, C, H, W) array of dy's dtype to write dX
+    into (as ``conv.conv2d``'s)."""
     if geom.kernel == (1, 1):
-        return conv.input_grad_1x1(dy, w, geom, groups)
+        return conv.into(out, conv.input_grad_1x1(dy, w, geom, groups))
     g = conv.layout(geom, unpadded=False)  # the rows and col2im routes add into a padded buffer
     transposed = _transposed_geometry(g, w.shape[0])
     route = input_grad_route(g, w.shape[0], groups, transposed is not None)
     with workspace() as scratch:
         if route == "transposed":
-            return conv.correlate(dy, _flipped_transposed(w, groups), None, transposed, groups, scratch)
+            return conv.correlate(dy, _flipped_transposed(w, groups), None, transposed, groups, scratch, out)
         if route == "rows":
-            return _input_grad_rows(dy, w, g, groups, scratch)
-        return _input_grad_col2im(conv.output_grad_matrix(dy, g, w.shape[0], scratch), w, g, groups, scratch)
+            return conv.into(out, _input_grad_rows(dy, w, g, groups, scratch))
+        dy_mat = conv.output_grad_matrix(dy, g, w.shape[0], scratch)
+        return _input_grad_col2im(dy_mat, w, g, groups, scratch, out)
 
 
 def input_grad_route(g, c_out, groups, transposable):
@@ -115,8 +118,8 @@ def _input_grad_rows(dy, w, g, groups, scratch):
     return np.ascontiguousarray(dx_pad[:, :, top:top + g.H, left:left + g.W])
 
 
-def _input_grad_col2im(dy_mat, w, g, groups, scratch):
-    """dX_mat = W_col^T @ dY_mat, then col2im (any stride): -> new (N, C, H, W).
+def _input_grad_col2im(dy_mat, w, g, groups, scratch, out=None):
+    """dX_mat = W_col^T @ dY_mat, then col2im (any stride): -> new (N, C, H, W), or into ``out``.
 
     Where no two windows share a pixel (a stride of at least the kernel's span), each kernel
     position's values are copied to their strided plane instead of added: no read of dX, and no
@@ -137,7 +140,9 @@ def _input_grad_col2im(dy_mat, w, g, groups, scratch):
             sw.write_windows(dx_pad[start:start + n], d_cols, g)
         else:
             sw.add_windows(dx_pad[start:start + n], d_cols, g)
-    return np.ascontiguousarray(sw.interior(dx_pad, g))  # no copy for an unpadded input
+    if out is None:
+        return np.ascontiguousarray(sw.interior(dx_pad, g))  # no copy for an unpadded input
+    return conv.into(out, sw.interior(dx_pad, g))
 
 
 def _transposed_geometry(g, c_out):

@@ -1,8 +1,10 @@
 """The fast conv kernels' own rules against PyTorch: slabs of one image, every dX route (each
 forced by its rule), the layouts. The torch grid of tests/autograd/test_conv.py runs on every kernel."""
 
+import numpy as np
 import pytest
 
+from autograd.geometry import WindowGeometry
 from autograd.kernels.fast import conv as fast_conv
 from autograd.kernels.fast import conv_input
 from autograd.ops.conv import conv2d
@@ -131,3 +133,29 @@ def test_conv2d_layout_rules_for_padded_inputs():
     assert g.unpadded, f"expected the unpadded layout for a padded 3x3 on narrow rows, got {g!r}"
     g = fast_conv.layout(WindowGeometry((2, 3, 32, 32), (3, 3), padding=((1, 1), (1, 1))))
     assert g.full_width and not g.unpadded, f"expected full width for rows 16x wider than the padding, got {g!r}"
+
+
+@pytest.mark.parametrize("c_in, c_out, size, kernel, padding, stride, route", [
+    (4, 4, 7, 3, 1, 1, "transposed"),  # the forward in the unpadded layout
+    (3, 8, 7, 5, 2, 1, "rows"),
+    (4, 4, 7, 3, 1, 2, "col2im"),  # padded: dX is the padded buffer's interior
+    (4, 4, 8, 2, 0, 2, "col2im"),  # unpadded: dX is the buffer itself
+    (4, 6, 7, 1, 1, 2, "1x1"),
+])
+def test_conv2d_kernels_write_into_a_given_output(c_in, c_out, size, kernel, padding, stride, route):
+    # threaded hands each part of a batch its slice of one output: the same values, in that array
+    geom = WindowGeometry((3, c_in, size, size + 1), (kernel, kernel), (stride, stride),
+                          ((padding, padding), (padding, padding)))
+    x, w = rng(0).standard_normal(geom.shape), rng(1).standard_normal((c_out, c_in, kernel, kernel))
+    dy, b = rng(2).standard_normal((3, c_out, geom.H_out, geom.W_out)), rng(3).standard_normal(c_out)
+    if kernel > 1:
+        got = conv_input.input_grad_route(fast_conv.layout(geom, unpadded=False), c_out, 1,
+                                          conv_input._transposed_geometry(geom, c_out) is not None)
+        assert got == route, f"expected the {route} route for this case, got {got}"
+    for name, call, shape in [("conv2d", lambda **out: fast_conv.conv2d(x, w, b, geom, 1, **out), dy.shape),
+                              ("conv2d_input_grad", lambda **out: conv_input.conv2d_input_grad(dy, w, geom, 1, **out),
+                               x.shape)]:
+        out = np.full(shape, np.nan)
+        result = call(out=out)
+        assert result is out, f"expected {name} to return the array it was given"
+        np.testing.assert_array_equal(out, call(), err_msg=f"expected {name} into out to equal its own result")
