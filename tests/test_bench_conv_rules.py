@@ -29,6 +29,7 @@ def bench(monkeypatch):
     monkeypatch.setattr(module, "ROUTE_CASES", [case((2, 4, 7, 7), 4, 3, 1), case((2, 4, 9, 9), 4, 5, 2),
                                                 case((2, 4, 7, 7), 4, 3, 1, stride=2)])
     monkeypatch.setattr(module, "BATCH_NORM_SHAPES", [(4, 2, 4, 4)])
+    monkeypatch.setattr(module, "SPREAD_SHAPES", [(16, 2, 4, 4)])
     return module
 
 
@@ -52,6 +53,8 @@ def record_what_ran(bench, monkeypatch):
     chunk_names = {size: name for name, size in bench.CHUNK_BUDGETS.items()}
     monkeypatch.setattr(batch_norm, "_chunks", lambda x_l, _chunks=batch_norm._chunks: ran.append(
         chunk_names.get(batch_norm.CHUNK_BYTES)) or _chunks(x_l))
+    monkeypatch.setattr(batch_norm, "spread", lambda values, x_l, _spread=batch_norm.spread: (
+        lambda operand: ran.append("spread" if operand.shape[1] > 1 else "views") or operand)(_spread(values, x_l)))
     return ran
 
 
@@ -71,13 +74,14 @@ def test_every_section_times_each_alternative_it_names(bench, monkeypatch, capsy
     monkeypatch.setattr(bench, "timings", checking_timings)
     bench.main(["--repeats", "1"])
     out = capsys.readouterr().out
-    for header in ("COLUMN_BYTES", "GEMM_ROWS", "layout", "dX routes", "batch_norm.CHUNK_BYTES"):
+    for header in ("COLUMN_BYTES", "GEMM_ROWS", "layout", "dX routes", "batch_norm.CHUNK_BYTES", "batch_norm.spread"):
         assert any(line.startswith(header) for line in out.splitlines()), f"expected a {header} section in:\n{out}"
     rule_lines = [line for line in out.splitlines() if "| rule:" in line]
-    # forward and dW per case in the first three sections, dX per route case, batch norm's two passes
-    assert len(rule_lines) == 2 + 2 + 2 + 3 + 2, f"expected a line per case and pass, got:\n{out}"
+    # forward and dW per case in the first three sections, dX per route case, batch norm's two
+    # passes for its chunk and for its spread
+    assert len(rule_lines) == 2 + 2 + 2 + 3 + 2 + 2, f"expected a line per case and pass, got:\n{out}"
     assert {"1 MiB", "whole", "rows 1", "rows 8", "standard", "full width", "unpadded", "col2im", "rows",
-            "transposed", "128 KiB", "2048 KiB"} <= set(checked), (
+            "transposed", "128 KiB", "2048 KiB", "spread", "views"} <= set(checked), (
         f"expected every kind of alternative timed, got {sorted(set(checked))}")
     kernels = [lib["architecture"] for lib in threadpoolctl.threadpool_info() if "numpy" in lib["filepath"]]
     assert f"{kernels[0]} kernels, 1 threads" in out.splitlines()[0], f"expected numpy's BLAS kernels named in:\n{out}"

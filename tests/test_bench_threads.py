@@ -1,12 +1,17 @@
 """benchmarks/bench_threads.py --calls (thread_calls.py) on tiny cases: every line names the
-rule ``threaded`` applies to that call, and the split alternative really splits."""
+rule ``threaded`` applies to that call, and the split alternative really splits. And ``--bar``:
+whole steps with a bar at each value, each in its own processes."""
 
 import importlib.util
+import json
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
 import numpy as np
 
+import autograd as ag
 from autograd.kernels import fast, threaded
 
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
@@ -25,9 +30,51 @@ def test_calls_section_times_each_call_split_and_whole(monkeypatch, capsys):
     monkeypatch.setattr(fast, "conv2d", lambda *args: threads.add(threading.get_ident()) or conv2d(*args))
     module.calls_section(repeats=1)
     lines = capsys.readouterr().out.splitlines()[1:]
-    assert len(lines) == 9, f"expected 3 convolution, 4 pooling and 2 batch-norm lines, got {lines}"
+    assert len(lines) == 11, f"expected 3 convolution, 4 pooling and 4 batch-norm lines, got {lines}"
     assert all("rule: whole" in line for line in lines), f"expected tiny calls left whole by the rule, got {lines}"
     assert len(threads) == 2, f"expected the split alternative on both threads, got {len(threads)} thread(s)"
     assert threaded.MIN_SPLIT_FLOPS > 0 and threaded.MIN_SPLIT_POOL_BYTES > 0 and threaded.threads() == 1, (
         "expected the bars and threads restored")
     assert np.isfinite([float(line.split("split")[1].split()[0]) for line in lines]).all()
+
+
+def _bench_threads(monkeypatch):
+    monkeypatch.syspath_prepend(str(BENCHMARKS))
+    spec = importlib.util.spec_from_file_location("bench_threads", BENCHMARKS / "bench_threads.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_bar_runs_each_value_in_its_own_processes_and_alternates(monkeypatch, capsys):
+    module = _bench_threads(monkeypatch)
+    runs = []
+
+    def run(command, env, **_):
+        runs.append(env["AGRAD_BAR"])
+        ms = {"CIFAR-style step": 90.0 if env["AGRAD_BAR"].endswith("=1") else 80.0}
+        return subprocess.CompletedProcess(command, 0, stdout=json.dumps({**ms, "blas": ["openblas:SkylakeX:1"]}))
+
+    monkeypatch.setattr(module.subprocess, "run", run)
+    monkeypatch.setattr(sys, "argv", ["bench_threads.py", "--bar", "MIN_SPLIT_BYTES=1,2", "--rounds", "2",
+                                      "--only", "CIFAR"])
+    module.main()
+    assert runs == ["MIN_SPLIT_BYTES=1", "MIN_SPLIT_BYTES=2", "MIN_SPLIT_BYTES=2", "MIN_SPLIT_BYTES=1"], (
+        f"expected each value once a round, the order turning, got {runs}")
+    rows = [line.split() for line in capsys.readouterr().out.splitlines() if line.strip().startswith(("1 ", "2 "))]
+    assert [(row[0], row[1]) for row in rows] == [("1", "90.00"), ("2", "80.00")], (
+        f"expected a row per value, got {rows}")
+
+
+def test_a_worker_runs_with_the_bar_it_is_given(monkeypatch, capsys):
+    module = _bench_threads(monkeypatch)
+    monkeypatch.setattr(threaded, "MIN_SPLIT_BYTES", threaded.MIN_SPLIT_BYTES)  # restored after the test
+    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "2")
+    monkeypatch.setenv("AGRAD_BAR", "MIN_SPLIT_BYTES=12345")
+    try:
+        module.worker("agrad-own", ["MLP 64-64-10 step (batch 32)"], 0.01)
+        assert threaded.MIN_SPLIT_BYTES == 12345, f"expected the bar set to 12345, got {threaded.MIN_SPLIT_BYTES}"
+    finally:
+        ag.use_threads(None)
+    result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert result["MLP 64-64-10 step (batch 32)"] > 0, f"expected a time for the workload, got {result}"
