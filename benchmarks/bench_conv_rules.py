@@ -8,7 +8,8 @@ kernels themselves (float32, batch 64):
 - ``column_bytes``: the slab budget ``conv.COLUMN_BYTES`` at 1 to 16 MiB and "whole" (one slab),
   forward and weight gradient;
 - ``gemm_rows``: 2 to 7 output channels padded with zero rows to ``conv.GEMM_ROWS`` (8), against
-  no padding (1), forward and weight gradient;
+  no padding, forward and weight gradient (the rule pads from ``conv.MIN_PADDED_ROWS`` channels
+  in the forward, from ``conv.MIN_PADDED_DW_ROWS`` in the weight gradient);
 - ``layout``: the standard, full-width and unpadded column layouts of ``conv.layout``, forward
   and weight gradient;
 - ``routes``: dX by each route of ``conv_input.ROUTE_RULES`` that the geometry allows;
@@ -90,7 +91,9 @@ LENET = [case((64, 1, 28, 28), 6, 5, 2), case((64, 6, 14, 14), 16, 5)]
 CIFAR = [case((64, 3, 32, 32), 16, 3, 1), case((64, 16, 32, 32), 16, 3, 1), case((64, 32, 16, 16), 32, 3, 1),
          case((64, 64, 8, 8), 64, 3, 1)]
 COLUMN_CASES = [*LENET, *CIFAR[1:], case((64, 32, 16, 16), 64, 3, 1)]
-GEMM_ROWS_CASES = [LENET[0], case((64, 3, 32, 32), 3, 3, 1)]
+GEMM_ROWS_CASES = [LENET[0], case((64, 3, 32, 32), 3, 3, 1), case((64, 16, 16, 16), 4, 3, 1),
+                   case((64, 8, 32, 32), 2, 3, 1), case((64, 16, 16, 16), 5, 3, 1), case((64, 32, 8, 8), 7, 3, 1),
+                   case((64, 16, 28, 28), 6, 5, 2)]
 LAYOUT_CASES = [*CIFAR, LENET[0], case((64, 16, 16, 16), 32, 5, 2), LENET[1], case((64, 8, 14, 14), 8, 3),
                 case((64, 4, 8, 12), 8, (1, 9), ((0, 0), (4, 4)))]
 # test_fast_conv's route cases at realistic sizes, a 9x9 kernel, the networks' layers and a stride 2
@@ -165,12 +168,16 @@ def column_bytes_section(repeats, rng):
 
 
 def gemm_rows_section(repeats, rng):
-    print(f"GEMM_ROWS (2 to 7 output channels padded with zero rows to {conv.GEMM_ROWS}; 1: no padding):")
-    rows = {f"rows {conv.GEMM_ROWS}": conv.GEMM_ROWS, "rows 1": 1}
+    print(f"GEMM_ROWS (output channels padded with zero rows to {conv.GEMM_ROWS}, or not; the rule pads "
+          f"{conv.MIN_PADDED_ROWS} to {conv.GEMM_ROWS - 1} in the forward, {conv.MIN_PADDED_DW_ROWS} to "
+          f"{conv.GEMM_ROWS - 1} in dW):")
     for c in GEMM_ROWS_CASES:
         for pass_name, fn in passes(c, rng).items():
-            fns = {name: forced(fn, conv, GEMM_ROWS=n) for name, n in rows.items()}
-            compare(f"{c.name} {pass_name}", fns, f"rows {conv.GEMM_ROWS}", repeats)
+            least = conv.MIN_PADDED_DW_ROWS if pass_name == "dW" else conv.MIN_PADDED_ROWS
+            pick = "padded" if conv.gemm_rows(c.c_out, c.groups, least) > c.c_out else "unpadded"
+            fns = {"padded": forced(fn, conv, MIN_PADDED_ROWS=2, MIN_PADDED_DW_ROWS=2),
+                   "unpadded": forced(fn, conv, GEMM_ROWS=1)}
+            compare(f"{c.name} {pass_name}", fns, pick, repeats)
 
 
 def layout_name(g):

@@ -48,8 +48,8 @@ def record_what_ran(bench, monkeypatch):
         return _slabs(g, rows, dtype)
 
     monkeypatch.setattr(conv, "slabs", slabs)
-    monkeypatch.setattr(conv, "gemm_rows", lambda c_out, groups, _rows=conv.gemm_rows: ran.append(
-        f"rows {conv.GEMM_ROWS}") or _rows(c_out, groups))
+    monkeypatch.setattr(conv, "gemm_rows", lambda c_out, groups, least=None, _rows=conv.gemm_rows: (
+        lambda rows: ran.append("padded" if rows > c_out else "unpadded") or rows)(_rows(c_out, groups, least)))
     chunk_names = {size: name for name, size in bench.CHUNK_BUDGETS.items()}
     monkeypatch.setattr(batch_norm, "_chunks", lambda x_l, _chunks=batch_norm._chunks: ran.append(
         chunk_names.get(batch_norm.CHUNK_BYTES)) or _chunks(x_l))
@@ -80,7 +80,7 @@ def test_every_section_times_each_alternative_it_names(bench, monkeypatch, capsy
     # forward and dW per case in the first three sections, dX per route case, batch norm's two
     # passes for its chunk and for its spread
     assert len(rule_lines) == 2 + 2 + 2 + 3 + 2 + 2, f"expected a line per case and pass, got:\n{out}"
-    assert {"1 MiB", "whole", "rows 1", "rows 8", "standard", "full width", "unpadded", "col2im", "rows",
+    assert {"1 MiB", "whole", "padded", "unpadded", "standard", "full width", "col2im", "rows",
             "transposed", "128 KiB", "2048 KiB", "spread", "views"} <= set(checked), (
         f"expected every kind of alternative timed, got {sorted(set(checked))}")
     kernels = [lib["architecture"] for lib in threadpoolctl.threadpool_info() if "numpy" in lib["filepath"]]

@@ -9,8 +9,8 @@ differs is how the columns X_mat (K, N*L), K = C*kH*kW, are made and fed to the 
   positions in its unpadded form, from x itself, never padded (more positions: the standard one);
 - a slab of images at a time, the slab's columns at most ``COLUMN_BYTES``, so the GEMM reads them
   from cache; the weight gradient rebuilds them slab by slab instead of keeping the forward's;
-- each GEMM gets the shape OpenBLAS runs fastest: dW as its transpose X_mat @ dY_mat^T, and 2 to
-  7 ungrouped output channels padded with zero rows to ``GEMM_ROWS``;
+- each GEMM gets the shape OpenBLAS runs fastest: dW as its transpose X_mat @ dY_mat^T, and a
+  few ungrouped output channels short of ``GEMM_ROWS`` padded with zero rows to it;
 - a 1x1 kernel needs no columns: a matmul per pixel.
 
 ``benchmarks/bench_conv_rules.py`` times each rule against its alternatives (sections
@@ -25,8 +25,12 @@ from autograd.memory import workspace
 # a slab's columns stay within this many bytes: half a core's 2 MiB L2 here, so the GEMM
 # reads them from L2 and the next slab's copy does not evict them
 COLUMN_BYTES = 1 << 20
-# OpenBLAS's float32 GEMM runs a product with 8 rows of output far faster than one with 2 to 7
+# OpenBLAS's float32 GEMM runs a product with 8 output channels faster than one with a few less:
+# the forward's with 7, dW's (where they are the short side of X_mat @ dY_mat^T) with 5 to 7; with
+# fewer channels, the zero rows cost more than the faster product saves
 GEMM_ROWS = 8
+MIN_PADDED_ROWS = 7
+MIN_PADDED_DW_ROWS = 5
 # past this many kernel positions, the unpadded layout's copy and edge zeroing per position cost
 # more than one pad copy into the standard layout
 UNPADDED_TAPS = 9
@@ -75,7 +79,7 @@ def conv2d_weight_grad(x, dy, geom, groups):
         return np.matmul(dy_g, pixels.transpose(0, 1, 3, 2)).sum(axis=0).reshape(w_shape)
     g = layout(geom)
     with workspace() as scratch:
-        dy_mat = output_grad_matrix(dy, g, gemm_rows(c_out, groups), scratch)
+        dy_mat = output_grad_matrix(dy, g, gemm_rows(c_out, groups, MIN_PADDED_DW_ROWS), scratch)
         win = _window_view(x, g, scratch)
         k = g.C * g.kernel[0] * g.kernel[1]
         dy_g = dy_mat.reshape(groups, dy_mat.shape[0] // groups, g.N, g.H_out * g.row)
@@ -89,9 +93,11 @@ def conv2d_weight_grad(x, dy, geom, groups):
 
 
 # -- the building blocks (conv_input uses them too) ----------------------------------------------
-def gemm_rows(c_out, groups):
-    """Rows of the GEMMs' output-channel side: C_out, or GEMM_ROWS for 2 to 7 ungrouped channels."""
-    return GEMM_ROWS if groups == 1 and 1 < c_out < GEMM_ROWS else c_out
+def gemm_rows(c_out, groups, least=None):
+    """Rows of the GEMMs' output-channel side: C_out, or GEMM_ROWS for ``least`` (default
+    MIN_PADDED_ROWS) to GEMM_ROWS - 1 ungrouped channels."""
+    least = MIN_PADDED_ROWS if least is None else least
+    return GEMM_ROWS if groups == 1 and least <= c_out < GEMM_ROWS else c_out
 
 
 def correlate(x, w, bias, g, groups, scratch, out=None):

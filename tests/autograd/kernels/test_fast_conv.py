@@ -159,3 +159,12 @@ def test_conv2d_kernels_write_into_a_given_output(c_in, c_out, size, kernel, pad
         result = call(out=out)
         assert result is out, f"expected {name} to return the array it was given"
         np.testing.assert_array_equal(out, call(), err_msg=f"expected {name} into out to equal its own result")
+
+
+def test_gemm_rows_pads_only_a_few_ungrouped_output_channels_short_of_eight():
+    # benchmarks/bench_conv_rules.py --only gemm_rows: fewer channels run faster unpadded
+    forward = [fast_conv.gemm_rows(c_out, 1) for c_out in range(1, 10)]
+    assert forward == [1, 2, 3, 4, 5, 6, 8, 8, 9], f"expected the forward's 7 channels padded to 8, got {forward}"
+    weight_grad = [fast_conv.gemm_rows(c_out, 1, fast_conv.MIN_PADDED_DW_ROWS) for c_out in range(1, 10)]
+    assert weight_grad == [1, 2, 3, 4, 8, 8, 8, 8, 9], f"expected dW's 5 to 7 channels padded to 8, got {weight_grad}"
+    assert fast_conv.gemm_rows(7, 7) == 7, "expected grouped channels left unpadded"
