@@ -76,14 +76,18 @@ def _split(function, geom, *per_image, combine="concatenate", work=None, bar=Non
     """``function(*parts_of_per_image, geometry_of_the_part)`` for each part of the batch, in
     parallel; the results concatenated along the batch axis (or summed: ``combine="sum"``), or,
     given ``out`` (the batch on axis 0), each part written into its slice of it through
-    ``function``'s ``out`` keyword: no copy of the parts into one result.
+    ``function``'s ``out`` keyword: no copy of the parts into one result (a call run as one part
+    returns the function's own result instead).
     ``per_image`` arrays have the batch on axis 0 (None passes through). work: (an amount, the
     MIN_SPLIT_* it must reach to be split); default the image's (geom.shape) bytes and ``bar``
     (default MIN_SPLIT_BYTES)."""
     size, least = work or (math.prod(geom.shape) * per_image[0].itemsize, MIN_SPLIT_BYTES if bar is None else bar)
+    split = size >= least
+    if out is not None and not (split and len(_parts(geom.N, _pool, _threads)) > 1):
+        out = None  # one part: the kernel's own result (no copy into ``out``)
     results = _over_images(geom.N, lambda part: function(
         *[a if a is None else a[part] for a in per_image], _batch(geom, part.stop - part.start),
-        **({} if out is None else {"out": out[part]})), split=size >= least)
+        **({} if out is None else {"out": out[part]})), split=split)
     if out is not None:
         return out
     if len(results) == 1:
@@ -114,13 +118,13 @@ def _gemm(geom, c_out, groups):
 
 def conv2d(x, w, bias, geom, groups):
     y = np.empty((geom.N, w.shape[0], geom.H_out, geom.W_out), dtype=x.dtype)
-    return _split(lambda x, g, out: fast.conv2d(x, w, bias, g, groups, out), geom, x,
+    return _split(lambda x, g, out=None: fast.conv2d(x, w, bias, g, groups, out), geom, x,
                   work=_gemm(geom, w.shape[0], groups), out=y)
 
 
 def conv2d_input_grad(dy, w, geom, groups):
     dx = np.empty(geom.shape, dtype=dy.dtype)
-    return _split(lambda dy, g, out: fast.conv2d_input_grad(dy, w, g, groups, out), geom, dy,
+    return _split(lambda dy, g, out=None: fast.conv2d_input_grad(dy, w, g, groups, out), geom, dy,
                   work=_gemm(geom, w.shape[0], groups), out=dx)
 
 

@@ -236,6 +236,27 @@ def test_threads_split_only_calls_worth_a_thread(shape, threads, monkeypatch):
         f"expected the convolution on {threads} thread(s) and batch norm's small input on 1, got {counts}")
 
 
+@pytest.mark.parametrize("shape, parts_into_one_output", [((4, 3, 8, 8), False), ((4, 16, 64, 64), True)])
+def test_threads_write_split_convolutions_into_one_output(shape, parts_into_one_output, monkeypatch):
+    # a split call's parts each fill their slice of one array (no concatenation); a call left
+    # whole returns the kernel's own array (no copy into another)
+    given = []
+    for name in ("conv2d", "conv2d_input_grad"):
+        kernel = getattr(fast, name)
+        monkeypatch.setattr(fast, name, lambda *args, _kernel=kernel: (
+            given.append(args[-1] is not None) or _kernel(*args)))
+    x = rng(0).standard_normal(shape).astype(np.float32)
+    w = rng(1).standard_normal((16, shape[1], 3, 3)).astype(np.float32)
+    geom = WindowGeometry(shape, (3, 3), padding=((1, 1), (1, 1)))
+    with ag.use_threads(2):
+        y = threaded.conv2d(x, w, None, geom, 1)
+        dx = threaded.conv2d_input_grad(y, w, geom, 1)
+    assert given == [parts_into_one_output] * (4 if parts_into_one_output else 2), (
+        f"expected each call's parts {'given' if parts_into_one_output else 'not given'} an output, got {given}")
+    _agree("conv2d", y, fast.conv2d(x, w, None, geom, 1))
+    _agree("conv2d_input_grad", dx, fast.conv2d_input_grad(y, w, geom, 1))
+
+
 @pytest.mark.parametrize("images, split", [
     (8, set()),  # 2 MiB: every pooling call whole
     (16, {"max_pool2d"}),  # 4 MiB: max pooling's forward split, its gradient and average pooling whole
