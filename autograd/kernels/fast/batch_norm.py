@@ -20,7 +20,7 @@ CHUNK_BYTES = 512 << 10
 # a (C, L) spread of per-channel values stays within this many bytes (so it stays in the L2 cache
 # beside the chunks) and within this share of the data, which its making must not outweigh
 SPREAD_BYTES = 256 << 10
-SPREAD_SHARE = 1 / 8
+SPREAD_SHARE = 1 / 4
 
 
 def batch_norm_statistics(x):
