@@ -10,12 +10,12 @@ slower one: when another process holds a core, that is the one the scheduler too
     python benchmarks/bench_threads.py --rounds 3 [--only "CIFAR-style step"]
     python benchmarks/bench_threads.py --calls   # each kernel call split or whole (thread_calls.py)
     python benchmarks/bench_threads.py --bar MIN_SPLIT_BN_GRAD_BYTES=2097152,8388608   # whole steps
+    OPENBLAS_CORETYPE=Haswell python benchmarks/bench_threads.py
 
 ``--bar NAME=V1,V2,...`` times whole steps (the CIFAR-style, ResNet-20 and VGG-small steps unless
 ``--only``) on agrad's own 2 threads with the ``threaded`` bar NAME at each value, each value in
 its own processes, alternating: a call timed alone (``--calls``) reads data its last call left
 in the cache, which a step's calls do not.
-    OPENBLAS_CORETYPE=Haswell python benchmarks/bench_threads.py
 """
 
 import argparse

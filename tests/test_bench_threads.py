@@ -24,7 +24,6 @@ def test_calls_section_times_each_call_split_and_whole(monkeypatch, capsys):
     spec.loader.exec_module(module)
     monkeypatch.setattr(module, "CONVS", [((4, 2, 6, 6), 3, 3, 1, 1)])
     monkeypatch.setattr(module, "IMAGES", [(4, 2, 6, 6)])
-    monkeypatch.setattr(module, "POOLS", [(4, 2, 6, 6)])
     threads = set()
     conv2d = fast.conv2d
     monkeypatch.setattr(fast, "conv2d", lambda *args: threads.add(threading.get_ident()) or conv2d(*args))
