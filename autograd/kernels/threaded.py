@@ -82,16 +82,17 @@ def _split(function, geom, *per_image, combine="concatenate", work=None, bar=Non
     MIN_SPLIT_* it must reach to be split); default the image's (geom.shape) bytes and ``bar``
     (default MIN_SPLIT_BYTES)."""
     size, least = work or (math.prod(geom.shape) * per_image[0].itemsize, MIN_SPLIT_BYTES if bar is None else bar)
-    split = size >= least
-    if out is not None and not (split and len(_parts(geom.N, _pool, _threads)) > 1):
-        out = None  # one part: the kernel's own result (no copy into ``out``)
-    results = _over_images(geom.N, lambda part: function(
-        *[a if a is None else a[part] for a in per_image], _batch(geom, part.stop - part.start),
-        **({} if out is None else {"out": out[part]})), split=split)
-    if out is not None:
-        return out
+
+    def run(part):
+        whole = part.stop - part.start == geom.N  # one part: the kernel's own result, not a copy into out
+        return function(*[a if a is None else a[part] for a in per_image], _batch(geom, part.stop - part.start),
+                        **({} if out is None or whole else {"out": out[part]}))
+
+    results = _over_images(geom.N, run, split=size >= least)
     if len(results) == 1:
         return results[0]
+    if out is not None:
+        return out
     if combine == "sum":
         return sum(results[1:], results[0])
     if isinstance(results[0], tuple):

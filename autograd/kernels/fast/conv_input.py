@@ -129,7 +129,12 @@ def _input_grad_col2im(dy_mat, w, g, groups, scratch, out=None):
     w_g = w.reshape(groups, w.shape[0] // groups, -1)
     dy_g = dy_mat.reshape(groups, dy_mat.shape[0] // groups, g.N, g.H_out * g.row)
     apart = sw.apart(g)
-    dx_pad = (np.empty if sw.tiled(g) else np.zeros)(g.padded_shape, dtype=dy_mat.dtype)
+    if out is not None and g.padded_shape == g.shape:  # unpadded: col2im adds into out itself
+        dx_pad = out
+        if not sw.tiled(g):
+            dx_pad[...] = 0
+    else:
+        dx_pad = (np.empty if sw.tiled(g) else np.zeros)(g.padded_shape, dtype=dy_mat.dtype)
     ranges = conv.slabs(g, g.C * k_h * k_w, dy_mat.dtype)
     d_cols_all = scratch((groups, w_g.shape[2], conv.largest(ranges) * g.H_out * g.row), dy_mat.dtype)
     for start, n in ranges:
@@ -140,6 +145,8 @@ def _input_grad_col2im(dy_mat, w, g, groups, scratch, out=None):
             sw.write_windows(dx_pad[start:start + n], d_cols, g)
         else:
             sw.add_windows(dx_pad[start:start + n], d_cols, g)
+    if dx_pad is out:
+        return out
     if out is None:
         return np.ascontiguousarray(sw.interior(dx_pad, g))  # no copy for an unpadded input
     return conv.into(out, sw.interior(dx_pad, g))

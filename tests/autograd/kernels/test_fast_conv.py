@@ -136,15 +136,17 @@ def test_conv2d_layout_rules_for_padded_inputs():
 
 
 @pytest.mark.parametrize("c_in, c_out, size, kernel, padding, stride, route", [
-    (4, 4, 7, 3, 1, 1, "transposed"),  # the forward in the unpadded layout
-    (3, 8, 7, 5, 2, 1, "rows"),
-    (4, 4, 7, 3, 1, 2, "col2im"),  # padded: dX is the padded buffer's interior
-    (4, 4, 8, 2, 0, 2, "col2im"),  # unpadded: dX is the buffer itself
-    (4, 6, 7, 1, 1, 2, "1x1"),
+    (4, 4, (7, 8), 3, 1, 1, "transposed"),  # the forward in the unpadded layout
+    (3, 8, (7, 8), 5, 2, 1, "rows"),
+    (4, 4, (7, 8), 3, 1, 2, "col2im"),  # padded: dX is the padded buffer's interior
+    (4, 4, (8, 9), 2, 0, 2, "col2im"),  # unpadded: col2im writes into out, zeroing the column no window reads
+    (4, 4, (8, 8), 2, 0, 2, "col2im"),  # ... and tiled: every pixel written, no zeros needed
+    (4, 6, (7, 8), 1, 1, 2, "1x1"),
 ])
 def test_conv2d_kernels_write_into_a_given_output(c_in, c_out, size, kernel, padding, stride, route):
     # threaded hands each part of a batch its slice of one output: the same values, in that array
-    geom = WindowGeometry((3, c_in, size, size + 1), (kernel, kernel), (stride, stride),
+    # (filled with NaN first, so a pixel left unwritten shows)
+    geom = WindowGeometry((3, c_in, *size), (kernel, kernel), (stride, stride),
                           ((padding, padding), (padding, padding)))
     x, w = rng(0).standard_normal(geom.shape), rng(1).standard_normal((c_out, c_in, kernel, kernel))
     dy, b = rng(2).standard_normal((3, c_out, geom.H_out, geom.W_out)), rng(3).standard_normal(c_out)
