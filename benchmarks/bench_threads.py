@@ -9,6 +9,7 @@ slower one: when another process holds a core, that is the one the scheduler too
 
     python benchmarks/bench_threads.py --rounds 3 [--only "CIFAR-style step"]
     python benchmarks/bench_threads.py --calls   # each kernel call split or whole (thread_calls.py)
+    python benchmarks/bench_threads.py --gil     # a NumPy call's cost beside a second thread (gil_handoff.py)
     python benchmarks/bench_threads.py --bar MIN_SPLIT_BN_GRAD_BYTES=2097152,8388608   # whole steps
     OPENBLAS_CORETYPE=Haswell python benchmarks/bench_threads.py
 
@@ -82,6 +83,8 @@ def main():
     parser.add_argument("--calls", action="store_true",
                         help="time every threaded kernel call split and whole instead (the MIN_SPLIT_* rules)")
     parser.add_argument("--repeats", type=int, default=30, help="calls per alternative with --calls (default 30)")
+    parser.add_argument("--gil", action="store_true",
+                        help="time a NumPy copy alone, beside a second thread and beside a second process instead")
     parser.add_argument("--bar", help="NAME=V1,V2,...: whole steps with the threaded bar NAME at each value instead")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--names", nargs="*", help=argparse.SUPPRESS)
@@ -95,6 +98,11 @@ def main():
         import autograd as ag
         ag.keep_freed_memory()
         return thread_calls.calls_section(args.repeats)
+    if args.gil:
+        sys.path[:0] = [str(HERE)]
+        import gil_handoff
+
+        return gil_handoff.gil_section()
     if args.bar:
         return bars(args)
     names = [n for n in WORKLOADS if not args.only or any(o in n for o in args.only)]

@@ -3,7 +3,9 @@
 Under ``ag.use_threads(2)`` (BLAS on one thread), each kernel call of a LeNet-5 and a CIFAR-sized
 step is timed split over the two threads (every ``MIN_SPLIT_*`` bar at 0) and whole on the calling
 thread, alternating in blocks (``timing.timings``); each line prints the call's work, what the
-``threaded`` rule does with it, and whether that is the faster (or within 5%).
+``threaded`` rule does with it, and whether that is the faster (or within 5%). Each convolution
+also gets a line per pass timed split both ways, its parts copying their columns in turns under
+one lock and free (``MIN_LOCKED_ROWS``: its GEMM's rows).
 """
 
 import numpy as np
@@ -38,14 +40,29 @@ def _split_always(fn):
     return call
 
 
+def _locked(fn, locked):
+    def call():
+        saved = threaded.MIN_LOCKED_ROWS
+        threaded.MIN_LOCKED_ROWS = 0 if locked else 1 << 62
+        try:
+            fn()
+        finally:
+            threaded.MIN_LOCKED_ROWS = saved
+    return call
+
+
 def _line(label, work, splits, split, whole, repeats):
+    _versus(label, work, {"split": _split_always(split), "whole": whole}, "split" if splits else "whole", repeats)
+
+
+def _versus(label, work, alternatives, rule, repeats):
+    """Time the two ``alternatives`` (name: function) and say whether the ``rule``'s pick is the faster."""
     # back to back, as in a training step: after an idle pause the second core wakes slowly
-    t = timings({"split": _split_always(split), "whole": whole}, repeats, settle=0)
-    (t_split, _), (t_whole, _) = t["split"], t["whole"]
-    pick, other = (t_split, t_whole) if splits else (t_whole, t_split)
-    verdict = "right" if pick <= other * 1.05 else f"WRONG, {pick / other:.2f}x the other"
-    print(f"  {label:<44} {work:>12}  split {t_split:6.3f}  whole {t_whole:6.3f} ms  "
-          f"rule: {'split' if splits else 'whole'} ({verdict})")
+    t = {name: fast_ms for name, (fast_ms, _) in timings(alternatives, repeats, settle=0).items()}
+    other = min(ms for name, ms in t.items() if name != rule)
+    verdict = "right" if t[rule] <= other * 1.05 else f"WRONG, {t[rule] / other:.2f}x the other"
+    times = "  ".join(f"{name} {ms:6.3f}" for name, ms in t.items())
+    print(f"  {label:<52} {work:>12}  {times} ms  rule: {rule} ({verdict})")
 
 
 def calls_section(repeats, seed=0):
@@ -55,7 +72,8 @@ def calls_section(repeats, seed=0):
           f"{threaded.MIN_SPLIT_POOL_GRAD_BYTES >> 20} MiB), average pooling >= "
           f"{threaded.MIN_SPLIT_AVG_POOL_BYTES >> 20} MiB, normalising >= "
           f"{threaded.MIN_SPLIT_BYTES >> 20} MiB, batch norm's sums >= {threaded.MIN_SPLIT_SUM_BYTES >> 20} MiB "
-          f"(its dX >= {threaded.MIN_SPLIT_BN_GRAD_BYTES >> 20} MiB)")
+          f"(its dX >= {threaded.MIN_SPLIT_BN_GRAD_BYTES >> 20} MiB); a split convolution's parts copy their "
+          f"columns in turns from {threaded.MIN_LOCKED_ROWS} GEMM rows")
     with ag.use_threads(2):
         for case in CONVS:
             _conv_lines(rng, *case, repeats)
@@ -78,6 +96,12 @@ def _conv_lines(rng, shape, c_out, k, p, s, repeats):
           lambda: fast.conv2d_weight_grad(x, dy, geom, 1), repeats)
     _line(f"{name} dX", work, flops >= bar, lambda: threaded.conv2d_input_grad(dy, w, geom, 1),
           lambda: fast.conv2d_input_grad(dy, w, geom, 1), repeats)
+    for pass_name, rows, call in (("forward", c_out, lambda: threaded.conv2d(x, w, None, geom, 1)),
+                                  ("dW", c_out, lambda: threaded.conv2d_weight_grad(x, dy, geom, 1)),
+                                  ("dX", shape[1], lambda: threaded.conv2d_input_grad(dy, w, geom, 1))):
+        split = _split_always(call)
+        _versus(f"{name} {pass_name}, split", f"{rows} rows", {"locked": _locked(split, True),
+                "free": _locked(split, False)}, "locked" if rows >= threaded.MIN_LOCKED_ROWS else "free", repeats)
 
 
 def _pool_lines(x, repeats):

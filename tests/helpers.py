@@ -12,9 +12,11 @@ def rng(seed=0):
 
 
 def split_every_kernel_call(monkeypatch):
-    """Make ``ag.use_threads`` split even the tests' small batches and calls over its threads."""
+    """Make ``ag.use_threads`` split even the tests' small batches and calls over its threads,
+    the parts of every convolution copying their columns under one lock."""
     from autograd.kernels import threaded
     monkeypatch.setattr(threaded, "MIN_IMAGES", 1)
+    monkeypatch.setattr(threaded, "MIN_LOCKED_ROWS", 0)
     for name in [name for name in vars(threaded) if name.startswith("MIN_SPLIT_")]:
         monkeypatch.setattr(threaded, name, 0)
 

@@ -1,6 +1,7 @@
 """benchmarks/bench_threads.py --calls (thread_calls.py) on tiny cases: every line names the
-rule ``threaded`` applies to that call, and the split alternative really splits. And ``--bar``:
-whole steps with a bar at each value, each in its own processes."""
+rule ``threaded`` applies to that call, and the split alternative really splits. ``--bar``:
+whole steps with a bar at each value, each in its own processes. ``--gil`` (gil_handoff.py): a
+copy timed alone, on two threads and in two processes."""
 
 import importlib.util
 import json
@@ -29,12 +30,17 @@ def test_calls_section_times_each_call_split_and_whole(monkeypatch, capsys):
     monkeypatch.setattr(fast, "conv2d", lambda *args: threads.add(threading.get_ident()) or conv2d(*args))
     module.calls_section(repeats=1)
     lines = capsys.readouterr().out.splitlines()[1:]
-    assert len(lines) == 11, f"expected 3 convolution, 4 pooling and 4 batch-norm lines, got {lines}"
-    assert all("rule: whole" in line for line in lines), f"expected tiny calls left whole by the rule, got {lines}"
+    assert len(lines) == 14, f"expected 6 convolution, 4 pooling and 4 batch-norm lines, got {lines}"
+    locks = [line for line in lines if ", split" in line]
+    assert len(locks) == 3 and all("locked" in line and "rule: free" in line for line in locks), (
+        f"expected each pass of the 3-channel convolution timed locked and free, the rule free, got {locks}")
+    assert all("rule: whole" in line for line in lines if line not in locks), (
+        f"expected tiny calls left whole by the rule, got {lines}")
+    assert threaded.MIN_LOCKED_ROWS == 32, f"expected MIN_LOCKED_ROWS restored, got {threaded.MIN_LOCKED_ROWS}"
     assert len(threads) == 2, f"expected the split alternative on both threads, got {len(threads)} thread(s)"
     assert threaded.MIN_SPLIT_FLOPS > 0 and threaded.MIN_SPLIT_POOL_BYTES > 0 and threaded.threads() == 1, (
         "expected the bars and threads restored")
-    assert np.isfinite([float(line.split("split")[1].split()[0]) for line in lines]).all()
+    assert np.isfinite([float(line.split("split")[1].split()[0]) for line in lines if line not in locks]).all()
 
 
 def _bench_threads(monkeypatch):
@@ -77,3 +83,20 @@ def test_a_worker_runs_with_the_bar_it_is_given(monkeypatch, capsys):
         ag.use_threads(None)
     result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert result["MLP 64-64-10 step (batch 32)"] > 0, f"expected a time for the workload, got {result}"
+
+
+def test_gil_section_times_a_copy_alone_on_two_threads_and_in_two_processes(monkeypatch, capsys):
+    module = _bench_threads(monkeypatch)
+    monkeypatch.setattr(sys, "argv", ["bench_threads.py", "--gil"])
+    import gil_handoff
+
+    monkeypatch.setattr(gil_handoff, "SIZES_KIB", (4,))
+    monkeypatch.setattr(gil_handoff, "COPY_KIB", 400)
+    threads = set()
+    copies = gil_handoff.copies
+    monkeypatch.setattr(gil_handoff, "copies", lambda *args: threads.add(threading.get_ident()) or copies(*args))
+    module.main()
+    rows = [line.split() for line in capsys.readouterr().out.splitlines() if "KiB" in line and "x," in line]
+    assert len(rows) == 1 and rows[0][:2] == ["4", "KiB"], f"expected one row for 4 KiB, got {rows}"
+    assert all(float(value) > 0 for value in rows[0][2:5]), f"expected three positive times, got {rows[0]}"
+    assert len(threads) == 2, f"expected the threads' copies on two threads, got {len(threads)}"

@@ -10,6 +10,15 @@ sums its images' statistics, then normalises its slice of one output). NumPy rel
 its copies, ufuncs and GEMMs, so the parts run side by side, copies included. A smaller call
 runs whole on the calling thread.
 
+But every NumPy call hands the GIL back: when both threads run short calls (the unpadded
+layout's column copies, a few per kernel position of a slab of a few hundred KiB), each call
+waits for the other thread's Python between calls and is woken from a sleep, a few microseconds
+a call. Where a part's GEMMs outweigh those copies (``MIN_LOCKED_ROWS``), the parts of a call
+therefore copy their columns in turns under one lock, each while the other's GEMM runs
+(``fast``'s ``copy_lock``).
+``benchmarks/bench_threads.py --gil`` measures the hand-off, ``--calls`` each call with and
+without the lock.
+
 The arithmetic is the ``fast`` kernels' (tested equal: the weight gradient sums its parts in
 another order, so it agrees to rounding); only who runs it changes.
 ``benchmarks/bench_threads.py`` measures it against BLAS's own threads.
@@ -18,6 +27,7 @@ another order, so it agrees to rounding); only who runs it changes.
 import concurrent.futures
 import itertools
 import math
+import threading
 
 import numpy as np
 
@@ -41,6 +51,11 @@ MIN_SPLIT_SUM_BYTES = 16 << 20  # batch norm's per-channel sums: the input they 
 # batch norm's input gradient, by g's bytes: calls timed alone favour 8 MiB, but in a whole step
 # (``bench_threads.py --bar``) splitting from 2 MiB is the faster
 MIN_SPLIT_BN_GRAD_BYTES = 2 << 20
+# The parts of a split convolution copy their columns call by call in turns when its GEMM has at
+# least this many rows (twice as many operations per column value as 16): its GEMMs then outlast
+# the copies, which run beside the other part's GEMM instead of contending with its copies for
+# the GIL call by call. With 16 rows the lock gains nothing.
+MIN_LOCKED_ROWS = 32
 _pool = None
 _threads = 1
 
@@ -117,20 +132,29 @@ def _gemm(geom, c_out, groups):
     return 2 * geom.N * geom.L * geom.C // groups * geom.kernel[0] * geom.kernel[1] * c_out, MIN_SPLIT_FLOPS
 
 
+def _copy_lock(gemm_rows):
+    """The lock the parts of a convolution copy their columns under, for a GEMM of this many
+    rows per group: a new one from MIN_LOCKED_ROWS rows, else none."""
+    return threading.Lock() if gemm_rows >= MIN_LOCKED_ROWS else fast.conv.NO_LOCK
+
+
 def conv2d(x, w, bias, geom, groups):
     y = np.empty((geom.N, w.shape[0], geom.H_out, geom.W_out), dtype=x.dtype)
-    return _split(lambda x, g, out=None: fast.conv2d(x, w, bias, g, groups, out), geom, x,
+    lock = _copy_lock(w.shape[0] // groups)
+    return _split(lambda x, g, out=None: fast.conv2d(x, w, bias, g, groups, out, lock), geom, x,
                   work=_gemm(geom, w.shape[0], groups), out=y)
 
 
 def conv2d_input_grad(dy, w, geom, groups):
     dx = np.empty(geom.shape, dtype=dy.dtype)
-    return _split(lambda dy, g, out=None: fast.conv2d_input_grad(dy, w, g, groups, out), geom, dy,
+    lock = _copy_lock(geom.C // groups)  # the transposed route's GEMM: a row per input channel
+    return _split(lambda dy, g, out=None: fast.conv2d_input_grad(dy, w, g, groups, out, lock), geom, dy,
                   work=_gemm(geom, w.shape[0], groups), out=dx)
 
 
 def conv2d_weight_grad(x, dy, geom, groups):
-    return _split(lambda x, dy, g: fast.conv2d_weight_grad(x, dy, g, groups), geom, x, dy, combine="sum",
+    lock = _copy_lock(dy.shape[1] // groups)
+    return _split(lambda x, dy, g: fast.conv2d_weight_grad(x, dy, g, groups, lock), geom, x, dy, combine="sum",
                   work=_gemm(geom, dy.shape[1], groups))
 
 

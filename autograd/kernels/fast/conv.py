@@ -17,6 +17,8 @@ differs is how the columns X_mat (K, N*L), K = C*kH*kW, are made and fed to the 
 ``column_bytes``, ``gemm_rows`` and ``layout``; ``--coretypes`` on OpenBLAS's Haswell and SkylakeX).
 """
 
+import contextlib
+
 import numpy as np
 
 from autograd.kernels.fast import windows as sw
@@ -37,6 +39,8 @@ UNPADDED_TAPS = 9
 # on rows much wider than the padding, its pad copy costs no more than the unpadded layout's copy
 # and zeroing per kernel position (with agrad's threads, less)
 UNPADDED_GARBAGE = 1 / 8
+# the ``copy_lock`` of a call that runs alone: nothing to take turns with
+NO_LOCK = contextlib.nullcontext()
 
 
 def layout(geom, unpadded=True):
@@ -55,16 +59,18 @@ def layout(geom, unpadded=True):
     return sw.WindowGeometry.of(geom, full_width=full)
 
 
-def conv2d(x, w, bias, geom, groups, out=None):
+def conv2d(x, w, bias, geom, groups, out=None, copy_lock=NO_LOCK):
     """The kernels' conv2d; ``out``: an (N, C_out, H_out, W_out) array of x's dtype to write y
-    into (``threaded`` gives each part of a batch its slice of one output)."""
+    into (``threaded`` gives each part of a batch its slice of one output); ``copy_lock``: held
+    while a slab's columns are copied call by call (``threaded`` shares one between the parts of
+    a call, ``_columns`` says where)."""
     if geom.kernel == (1, 1):
         return into(out, _conv1x1(x, w, bias, geom, groups))
     with workspace() as scratch:
-        return correlate(x, w, bias, layout(geom), groups, scratch, out)
+        return correlate(x, w, bias, layout(geom), groups, scratch, out, copy_lock)
 
 
-def conv2d_weight_grad(x, dy, geom, groups):
+def conv2d_weight_grad(x, dy, geom, groups, copy_lock=NO_LOCK):
     """dW = dY_mat @ X_mat^T, summed slab by slab (the columns are rebuilt, not kept).
 
     Computed as its transpose X_mat @ dY_mat^T: OpenBLAS runs that orientation faster for these
@@ -88,7 +94,7 @@ def conv2d_weight_grad(x, dy, geom, groups):
         cols = scratch((g.C, *g.kernel, largest(ranges), g.H_out, g.row), x.dtype)
         for start, n in ranges:
             dy_s = dy_g[:, :, start:start + n].reshape(groups, dy_g.shape[1], -1)
-            dw_t += _columns(win, start, n, g, groups, cols) @ dy_s.transpose(0, 2, 1)
+            dw_t += _columns(win, start, n, g, groups, cols, copy_lock) @ dy_s.transpose(0, 2, 1)
     return np.ascontiguousarray(dw_t.transpose(0, 2, 1)[:, : c_out // groups]).reshape(w_shape)
 
 
@@ -100,9 +106,9 @@ def gemm_rows(c_out, groups, least=None):
     return GEMM_ROWS if groups == 1 and least <= c_out < GEMM_ROWS else c_out
 
 
-def correlate(x, w, bias, g, groups, scratch, out=None):
+def correlate(x, w, bias, g, groups, scratch, out=None, copy_lock=NO_LOCK):
     """Y = W_col @ X_mat (+ bias): x (N, C, H, W), w (C_out, C/groups, kH, kW) in layout g -> new
-    (N, C_out, H_out, W_out), or written into ``out``."""
+    (N, C_out, H_out, W_out), or written into ``out``; ``copy_lock`` as ``_columns``'."""
     c_out, m = w.shape[0], g.H_out * g.row
     w_g = w.reshape(groups, c_out // groups, -1)
     rows = gemm_rows(c_out, groups)
@@ -113,7 +119,8 @@ def correlate(x, w, bias, g, groups, scratch, out=None):
     ranges = slabs(g, groups * w_g.shape[2], x.dtype)
     cols = scratch((g.C, *g.kernel, largest(ranges), g.H_out, g.row), x.dtype)
     for start, n in ranges:
-        np.matmul(w_g, _columns(win, start, n, g, groups, cols), out=y[:, start:start + n].reshape(groups, -1, n * m))
+        x_mat = _columns(win, start, n, g, groups, cols, copy_lock)
+        np.matmul(w_g, x_mat, out=y[:, start:start + n].reshape(groups, -1, n * m))
     if bias is not None:  # here, along y's long rows: adding it in the transposing copy is slower
         y[:c_out] += bias.reshape(c_out, 1, 1)
     value = np.empty((g.N, c_out, g.H_out, g.W_out), dtype=x.dtype) if out is None else out
@@ -163,11 +170,13 @@ def _window_view(x, g, scratch):
     return sw.windows(x_pad, g).transpose(1, 2, 3, 0, 4, 5)
 
 
-def _columns(win, start, n, g, groups, cols):
+def _columns(win, start, n, g, groups, cols, copy_lock=NO_LOCK):
     """X_mat of images start..start+n as (groups, C*kH*kW/groups, n*M), copied into ``cols``
-    (C, kH, kW, >= n, H_out, row)."""
+    (C, kH, kW, >= n, H_out, row). The unpadded layout's copies, a few per kernel position, are
+    made holding ``copy_lock``; the other layouts' single copy does without."""
     if g.unpadded:
-        cols = sw.shifted_columns(win, g, start, n, cols.reshape(*cols.shape[:4], -1))
+        with copy_lock:
+            cols = sw.shifted_columns(win, g, start, n, cols.reshape(*cols.shape[:4], -1))
     else:
         cols = cols[:, :, :, :n]
         np.copyto(cols, win[:, :, :, start:start + n])

@@ -31,9 +31,10 @@ ROUTE_RULES = (
 )
 
 
-def conv2d_input_grad(dy, w, geom, groups, out=None):
+def conv2d_input_grad(dy, w, geom, groups, out=None, copy_lock=conv.NO_LOCK):
     """The kernels' conv2d_input_grad; ``out``: an (N, C, H, W) array of dy's dtype to write dX
-    into (as ``conv.conv2d``'s)."""
+    into, ``copy_lock`` held while the transposed route copies its columns (as ``conv.conv2d``'s;
+    the other routes add more than they copy and do without)."""
     if geom.kernel == (1, 1):
         return conv.into(out, conv.input_grad_1x1(dy, w, geom, groups))
     g = conv.layout(geom, unpadded=False)  # the rows and col2im routes add into a padded buffer
@@ -41,7 +42,8 @@ def conv2d_input_grad(dy, w, geom, groups, out=None):
     route = input_grad_route(g, w.shape[0], groups, transposed is not None)
     with workspace() as scratch:
         if route == "transposed":
-            return conv.correlate(dy, _flipped_transposed(w, groups), None, transposed, groups, scratch, out)
+            return conv.correlate(dy, _flipped_transposed(w, groups), None, transposed, groups, scratch, out,
+                                  copy_lock)
         if route == "rows":
             return conv.into(out, _input_grad_rows(dy, w, g, groups, scratch))
         dy_mat = conv.output_grad_matrix(dy, g, w.shape[0], scratch)

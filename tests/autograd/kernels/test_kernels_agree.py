@@ -244,7 +244,7 @@ def test_threads_write_split_convolutions_into_one_output(shape, parts_into_one_
     for name in ("conv2d", "conv2d_input_grad"):
         kernel = getattr(fast, name)
         monkeypatch.setattr(fast, name, lambda *args, _kernel=kernel: (
-            given.append(args[-1] is not None) or _kernel(*args)))
+            given.append(args[-2] is not None) or _kernel(*args)))  # (..., out, copy_lock)
     x = rng(0).standard_normal(shape).astype(np.float32)
     w = rng(1).standard_normal((16, shape[1], 3, 3)).astype(np.float32)
     geom = WindowGeometry(shape, (3, 3), padding=((1, 1), (1, 1)))
@@ -255,6 +255,38 @@ def test_threads_write_split_convolutions_into_one_output(shape, parts_into_one_
         f"expected each call's parts {'given' if parts_into_one_output else 'not given'} an output, got {given}")
     _agree("conv2d", y, fast.conv2d(x, w, None, geom, 1))
     _agree("conv2d_input_grad", dx, fast.conv2d_input_grad(y, w, geom, 1))
+
+
+@pytest.mark.parametrize("c_out, stride, locked, held", [(16, 1, False, False), (32, 1, True, True),
+                                                         (32, 2, True, False)])
+def test_parts_of_a_convolution_copy_their_columns_in_turns_from_min_locked_rows(c_out, stride, locked, held,
+                                                                                monkeypatch):
+    # a lock for the forward and dW by their output channels, dX (the transposed route) by its
+    # input channels; held where the columns are copied call by call (stride 1: the unpadded layout)
+    monkeypatch.setattr(threaded, "MIN_SPLIT_FLOPS", 0)
+    locks, copies = [], []
+    shifted_columns = fast.windows.shifted_columns
+    monkeypatch.setattr(fast.windows, "shifted_columns", lambda *args: copies.append(
+        getattr(locks[-1], "locked", lambda: False)()) or shifted_columns(*args))
+    for module, name in ((fast, "conv2d"), (fast, "conv2d_input_grad"), (fast, "conv2d_weight_grad")):
+        kernel = getattr(module, name)
+        monkeypatch.setattr(module, name, lambda *args, _kernel=kernel: locks.append(args[-1]) or _kernel(*args))
+    shape = (4, c_out, 16, 16)
+    x, w = rng(0).standard_normal(shape), rng(1).standard_normal((c_out, c_out, 3, 3))
+    geom = WindowGeometry(shape, (3, 3), (stride, stride), padding=((1, 1), (1, 1)))
+    with ag.use_threads(2):
+        y = threaded.conv2d(x, w, None, geom, 1)
+        dx = threaded.conv2d_input_grad(y, w, geom, 1)
+        dw = threaded.conv2d_weight_grad(x, y, geom, 1)
+    assert len(locks) == 6 and all(a is b for a, b in zip(locks[::2], locks[1::2])), (
+        f"expected the two parts of each of 3 calls to share one lock, got {locks}")
+    kinds = {type(lock) is type(fast.conv.NO_LOCK) for lock in locks}
+    assert kinds == {not locked}, f"expected {'a lock' if locked else 'no lock'} for {c_out} GEMM rows, got {locks}"
+    assert copies == [held] * len(copies) and (copies or not held), (
+        f"expected every shifted copy of columns made {'with' if held else 'without'} the lock held, got {copies}")
+    _agree("conv2d", y, fast.conv2d(x, w, None, geom, 1))
+    _agree("conv2d_input_grad", dx, fast.conv2d_input_grad(y, w, geom, 1))
+    _agree("conv2d_weight_grad", dw, fast.conv2d_weight_grad(x, y, geom, 1))
 
 
 @pytest.mark.parametrize("images, split", [
