@@ -20,6 +20,8 @@ CONVS = [  # x shape, C_out, kernel, padding, stride
     ((64, 16, 32, 32), 16, 3, 1, 1), ((64, 16, 32, 32), 32, 3, 1, 2), ((64, 32, 16, 16), 32, 3, 1, 1),
     ((64, 32, 16, 16), 64, 3, 1, 2), ((64, 64, 8, 8), 64, 3, 1, 1),
 ]
+# stride-1 layers (the unpadded layout) with GEMMs of 16 and 24 rows, either side of MIN_LOCKED_ROWS
+LOCK_CASES = [((64, 16, 16, 16), 16, 3, 1, 1), ((64, 64, 16, 16), 16, 3, 1, 1), ((64, 16, 16, 16), 24, 3, 1, 1)]
 # the inputs of the steps' pools and batch norms (VGG-small's too)
 IMAGES = [(64, 6, 28, 28), (64, 16, 10, 10), (64, 16, 32, 32), (64, 32, 16, 16), (64, 64, 8, 8),
           (64, 32, 32, 32), (64, 64, 16, 16), (64, 128, 8, 8), (64, 64, 32, 32)]
@@ -77,29 +79,32 @@ def calls_section(repeats, seed=0):
     with ag.use_threads(2):
         for case in CONVS:
             _conv_lines(rng, *case, repeats)
+        for case in LOCK_CASES:
+            _conv_lines(rng, *case, repeats, locks_only=True)
         for shape in IMAGES:
             _pool_lines(rng.standard_normal(shape, dtype=np.float32), repeats)
         for shape in IMAGES:
             _image_lines(rng.standard_normal(shape, dtype=np.float32), repeats)
 
 
-def _conv_lines(rng, shape, c_out, k, p, s, repeats):
+def _conv_lines(rng, shape, c_out, k, p, s, repeats, locks_only=False):
     x = rng.standard_normal(shape, dtype=np.float32)
     w = rng.standard_normal((c_out, shape[1], k, k), dtype=np.float32)
     geom = WindowGeometry(shape, (k, k), (s, s), ((p, p), (p, p)))
     dy = rng.standard_normal((shape[0], c_out, geom.H_out, geom.W_out), dtype=np.float32)
     flops, bar = threaded._gemm(geom, c_out, 1)
     name, work = f"conv {shape}->{c_out} {k}x{k} s{s}", f"{flops / 1e6:.0f} MFLOP"
-    _line(f"{name} forward", work, flops >= bar, lambda: threaded.conv2d(x, w, None, geom, 1),
-          lambda: fast.conv2d(x, w, None, geom, 1), repeats)
-    _line(f"{name} dW", work, flops >= bar, lambda: threaded.conv2d_weight_grad(x, dy, geom, 1),
-          lambda: fast.conv2d_weight_grad(x, dy, geom, 1), repeats)
-    _line(f"{name} dX", work, flops >= bar, lambda: threaded.conv2d_input_grad(dy, w, geom, 1),
-          lambda: fast.conv2d_input_grad(dy, w, geom, 1), repeats)
-    for pass_name, rows, call in (("forward", c_out, lambda: threaded.conv2d(x, w, None, geom, 1)),
-                                  ("dW", c_out, lambda: threaded.conv2d_weight_grad(x, dy, geom, 1)),
-                                  ("dX", shape[1], lambda: threaded.conv2d_input_grad(dy, w, geom, 1))):
-        split = _split_always(call)
+    passes = (("forward", c_out, lambda: threaded.conv2d(x, w, None, geom, 1),
+               lambda: fast.conv2d(x, w, None, geom, 1)),
+              ("dW", c_out, lambda: threaded.conv2d_weight_grad(x, dy, geom, 1),
+               lambda: fast.conv2d_weight_grad(x, dy, geom, 1)),
+              ("dX", shape[1], lambda: threaded.conv2d_input_grad(dy, w, geom, 1),
+               lambda: fast.conv2d_input_grad(dy, w, geom, 1)))
+    if not locks_only:
+        for pass_name, _, split, whole in passes:
+            _line(f"{name} {pass_name}", work, flops >= bar, split, whole, repeats)
+    for pass_name, rows, split, _ in passes:  # the transposed dX route's GEMM: a row per input channel
+        split = _split_always(split)
         _versus(f"{name} {pass_name}, split", f"{rows} rows", {"locked": _locked(split, True),
                 "free": _locked(split, False)}, "locked" if rows >= threaded.MIN_LOCKED_ROWS else "free", repeats)
 

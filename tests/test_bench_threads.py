@@ -24,10 +24,12 @@ def test_calls_section_times_each_call_split_and_whole(monkeypatch, capsys):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     monkeypatch.setattr(module, "CONVS", [((4, 2, 6, 6), 3, 3, 1, 1)])
+    monkeypatch.setattr(module, "LOCK_CASES", [])
     monkeypatch.setattr(module, "IMAGES", [(4, 2, 6, 6)])
     threads = set()
     conv2d = fast.conv2d
     monkeypatch.setattr(fast, "conv2d", lambda *args: threads.add(threading.get_ident()) or conv2d(*args))
+    locked_rows = threaded.MIN_LOCKED_ROWS
     module.calls_section(repeats=1)
     lines = capsys.readouterr().out.splitlines()[1:]
     assert len(lines) == 14, f"expected 6 convolution, 4 pooling and 4 batch-norm lines, got {lines}"
@@ -36,7 +38,8 @@ def test_calls_section_times_each_call_split_and_whole(monkeypatch, capsys):
         f"expected each pass of the 3-channel convolution timed locked and free, the rule free, got {locks}")
     assert all("rule: whole" in line for line in lines if line not in locks), (
         f"expected tiny calls left whole by the rule, got {lines}")
-    assert threaded.MIN_LOCKED_ROWS == 32, f"expected MIN_LOCKED_ROWS restored, got {threaded.MIN_LOCKED_ROWS}"
+    assert locked_rows == threaded.MIN_LOCKED_ROWS, (
+        f"expected MIN_LOCKED_ROWS restored to {locked_rows}, got {threaded.MIN_LOCKED_ROWS}")
     assert len(threads) == 2, f"expected the split alternative on both threads, got {len(threads)} thread(s)"
     assert threaded.MIN_SPLIT_FLOPS > 0 and threaded.MIN_SPLIT_POOL_BYTES > 0 and threaded.threads() == 1, (
         "expected the bars and threads restored")

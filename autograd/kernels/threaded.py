@@ -52,10 +52,10 @@ MIN_SPLIT_SUM_BYTES = 16 << 20  # batch norm's per-channel sums: the input they 
 # (``bench_threads.py --bar``) splitting from 2 MiB is the faster
 MIN_SPLIT_BN_GRAD_BYTES = 2 << 20
 # The parts of a split convolution copy their columns call by call in turns when its GEMM has at
-# least this many rows (twice as many operations per column value as 16): its GEMMs then outlast
-# the copies, which run beside the other part's GEMM instead of contending with its copies for
-# the GIL call by call. With 16 rows the lock gains nothing.
-MIN_LOCKED_ROWS = 32
+# least this many rows (1.5 times as many operations per column value as 16): its GEMMs then
+# outlast the copies, which run beside the other part's GEMM instead of contending with its copies
+# for the GIL call by call. With 16 rows the turns win on some layers and lose on others.
+MIN_LOCKED_ROWS = 24
 _pool = None
 _threads = 1
 
