@@ -4,19 +4,19 @@ A block of copies of each size is timed alone; on two threads at once, each copy
 arrays (the way ``ag.use_threads`` runs the parts of a batch); and in two processes at once. Each
 figure is the wall time until both have made their copies, per copy: 1x the call alone means
 the second thread or process came for free, 2x that they took turns.
-NumPy releases the GIL inside the copy, so the threads' copies do overlap, but each thread must
-take the GIL back between its calls: while the other holds it, the thread sleeps and is woken
-when it is free. The two processes, which share no GIL, show what the machine itself allows.
-Short calls (a convolution's column copies, slab by slab) pay the hand-off on every call; that is
-why ``threaded`` has the parts of a call copy their columns in turns (``MIN_LOCKED_ROWS``).
+NumPy releases the GIL inside the copy, so the threads' copies do overlap, but each call takes
+the GIL back when it is done and does its own bookkeeping holding it: two threads doing that call
+after call slow each other down, short calls the most. The two processes, which share no GIL,
+show what the machine itself allows. The unpadded layout's column copies, a few short calls per
+kernel position and slab, are such calls: that is why ``threaded`` has the parts of a call take
+turns at them (``MIN_LOCKED_ROWS``).
 
     python benchmarks/bench_threads.py --gil
 """
 
 import concurrent.futures
+import multiprocessing
 import statistics
-import subprocess
-import sys
 import threading
 import time
 
@@ -25,45 +25,54 @@ import numpy as np
 SIZES_KIB = (16, 64, 256, 1024, 4096)
 COPY_KIB = 256 << 10  # KiB copied per timed block, whatever the size of one copy
 BLOCKS = 7
+WAIT_SECONDS = 60  # a side that fails leaves the other at the barrier this long, not forever
 
 
 def copies(kib, calls):
-    """``calls`` copies of kib KiB between two arrays of this thread's own."""
+    """``calls`` copies of kib KiB between two arrays of the caller's own."""
     source = np.random.default_rng(0).standard_normal(kib * 256, dtype=np.float32)
     target = np.empty_like(source)
     return lambda: [np.copyto(target, source) for _ in range(calls)]
 
 
-def per_call_us(run, calls, start_at=None):
-    """Microseconds per copy of ``run`` (``calls`` copies): the median over BLOCKS blocks, the
-    first at the wall-clock time ``start_at`` if given (so that two processes start together)."""
-    if start_at is not None:
-        time.sleep(max(0.0, start_at - time.time()))
+def per_call_us(run, calls, barrier=None):
+    """Microseconds per copy of ``run`` (``calls`` copies): the median over BLOCKS blocks. With a
+    ``barrier`` shared by two sides, a block is timed from when both have reached it to when both
+    have finished it: the pair's wall time."""
     times = []
     for _ in range(BLOCKS):
+        if barrier is not None:
+            barrier.wait()
         start = time.perf_counter()
         run()
+        if barrier is not None:
+            barrier.wait()
         times.append((time.perf_counter() - start) / calls * 1e6)
     return statistics.median(times)
 
 
 def _two_threads(kib, calls):
-    barrier = threading.Barrier(2)
-
-    def run():
-        block = copies(kib, calls)  # this thread's own arrays
-        # both threads start each block together: the slower one's time is the pair's
-        return per_call_us(lambda: (barrier.wait(), block()), calls)
-
+    barrier = threading.Barrier(2, timeout=WAIT_SECONDS)
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        other = pool.submit(run)
-        return max(run(), other.result())
+        other = pool.submit(lambda: per_call_us(copies(kib, calls), calls, barrier))  # its own arrays
+        return max(per_call_us(copies(kib, calls), calls, barrier), other.result())
+
+
+def _in_process(kib, calls, barrier, results):
+    results.put(per_call_us(copies(kib, calls), calls, barrier))
 
 
 def _two_processes(kib, calls):
-    command = [sys.executable, __file__, str(kib), str(calls), str(time.time() + 1.0)]
-    runs = [subprocess.Popen(command, stdout=subprocess.PIPE, text=True) for _ in range(2)]
-    return max(float(run.communicate()[0]) for run in runs)
+    context = multiprocessing.get_context("fork")
+    barrier, results = context.Barrier(2, timeout=WAIT_SECONDS), context.SimpleQueue()
+    sides = [context.Process(target=_in_process, args=(kib, calls, barrier, results)) for _ in range(2)]
+    for side in sides:
+        side.start()
+    for side in sides:
+        side.join()
+    if any(side.exitcode for side in sides):
+        raise RuntimeError(f"gil_handoff: a copying process failed (exit codes {[s.exitcode for s in sides]})")
+    return max(results.get(), results.get())
 
 
 def gil_section():
@@ -75,8 +84,3 @@ def gil_section():
         threads, processes = _two_threads(kib, calls), _two_processes(kib, calls)
         print(f"  {kib:>5} KiB {alone:9.2f} {threads:10.2f} {processes:12.2f}   "
               f"threads {threads / alone:.2f}x, processes {processes / alone:.2f}x the call alone")
-
-
-if __name__ == "__main__":  # one of the two processes: its per-call time
-    kib, calls, start_at = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3])
-    print(per_call_us(copies(kib, calls), calls, start_at))

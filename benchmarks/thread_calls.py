@@ -3,9 +3,10 @@
 Under ``ag.use_threads(2)`` (BLAS on one thread), each kernel call of a LeNet-5 and a CIFAR-sized
 step is timed split over the two threads (every ``MIN_SPLIT_*`` bar at 0) and whole on the calling
 thread, alternating in blocks (``timing.timings``); each line prints the call's work, what the
-``threaded`` rule does with it, and whether that is the faster (or within 5%). Each convolution
-also gets a line per pass timed split both ways, its parts copying their columns in turns under
-one lock and free (``MIN_LOCKED_ROWS``: its GEMM's rows).
+``threaded`` rule does with it, and whether that is the faster (or within 5%). Each pass of a
+convolution that copies its columns in the unpadded layout also gets a line timed split both
+ways, its parts copying their columns in turns under one lock and free (``MIN_LOCKED_ROWS``: its
+GEMM's rows).
 """
 
 import numpy as np
@@ -14,13 +15,15 @@ from timing import timings
 import autograd as ag
 from autograd.geometry import WindowGeometry
 from autograd.kernels import fast, threaded
+from autograd.kernels.fast import conv_input
 
 CONVS = [  # x shape, C_out, kernel, padding, stride
     ((64, 1, 28, 28), 6, 5, 2, 1), ((64, 6, 14, 14), 16, 5, 0, 1), ((64, 3, 32, 32), 16, 3, 1, 1),
     ((64, 16, 32, 32), 16, 3, 1, 1), ((64, 16, 32, 32), 32, 3, 1, 2), ((64, 32, 16, 16), 32, 3, 1, 1),
     ((64, 32, 16, 16), 64, 3, 1, 2), ((64, 64, 8, 8), 64, 3, 1, 1),
 ]
-# stride-1 layers (the unpadded layout) with GEMMs of 16 and 24 rows, either side of MIN_LOCKED_ROWS
+# stride-1 layers in the unpadded layout whose forward and dW GEMMs have 16 or 24 rows, either side
+# of MIN_LOCKED_ROWS
 LOCK_CASES = [((64, 16, 16, 16), 16, 3, 1, 1), ((64, 64, 16, 16), 16, 3, 1, 1), ((64, 16, 16, 16), 24, 3, 1, 1)]
 # the inputs of the steps' pools and batch norms (VGG-small's too)
 IMAGES = [(64, 6, 28, 28), (64, 16, 10, 10), (64, 16, 32, 32), (64, 32, 16, 16), (64, 64, 8, 8),
@@ -103,10 +106,22 @@ def _conv_lines(rng, shape, c_out, k, p, s, repeats, locks_only=False):
     if not locks_only:
         for pass_name, _, split, whole in passes:
             _line(f"{name} {pass_name}", work, flops >= bar, split, whole, repeats)
-    for pass_name, rows, split, _ in passes:  # the transposed dX route's GEMM: a row per input channel
-        split = _split_always(split)
-        _versus(f"{name} {pass_name}, split", f"{rows} rows", {"locked": _locked(split, True),
-                "free": _locked(split, False)}, "locked" if rows >= threaded.MIN_LOCKED_ROWS else "free", repeats)
+    for pass_name, rows, call, _ in passes:  # the transposed dX route's GEMM: a row per input channel
+        if _copies_call_by_call(geom, c_out, pass_name):  # elsewhere the lock is never taken
+            split = _split_always(call)
+            _versus(f"{name} {pass_name}, split", f"{rows} rows", {"locked": _locked(split, True),
+                    "free": _locked(split, False)}, "locked" if rows >= threaded.MIN_LOCKED_ROWS else "free",
+                    repeats)
+
+
+def _copies_call_by_call(geom, c_out, pass_name):
+    """Whether the pass copies its columns in the unpadded layout (where ``copy_lock`` is taken)."""
+    if pass_name != "dX":
+        return fast.conv.layout(geom).unpadded
+    g = fast.conv.layout(geom, unpadded=False)
+    transposed = conv_input._transposed_geometry(g, c_out)
+    route = conv_input.input_grad_route(g, c_out, 1, transposed is not None)
+    return route == "transposed" and transposed.unpadded
 
 
 def _pool_lines(x, repeats):

@@ -24,26 +24,33 @@ def test_calls_section_times_each_call_split_and_whole(monkeypatch, capsys):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     monkeypatch.setattr(module, "CONVS", [((4, 2, 6, 6), 3, 3, 1, 1)])
-    monkeypatch.setattr(module, "LOCK_CASES", [])
+    monkeypatch.setattr(module, "LOCK_CASES", [((4, 2, 6, 6), 24, 3, 1, 1)])
     monkeypatch.setattr(module, "IMAGES", [(4, 2, 6, 6)])
-    threads = set()
+    threads, locks = set(), set()
     conv2d = fast.conv2d
-    monkeypatch.setattr(fast, "conv2d", lambda *args: threads.add(threading.get_ident()) or conv2d(*args))
+    monkeypatch.setattr(fast, "conv2d", lambda *args, **kw: (
+        threads.add(threading.get_ident()), locks.add((args[1].shape[0], type(kw.get("copy_lock")))),
+        conv2d(*args, **kw))[-1])
     locked_rows = threaded.MIN_LOCKED_ROWS
     module.calls_section(repeats=1)
     lines = capsys.readouterr().out.splitlines()[1:]
-    assert len(lines) == 14, f"expected 6 convolution, 4 pooling and 4 batch-norm lines, got {lines}"
-    locks = [line for line in lines if ", split" in line]
-    assert len(locks) == 3 and all("locked" in line and "rule: free" in line for line in locks), (
-        f"expected each pass of the 3-channel convolution timed locked and free, the rule free, got {locks}")
-    assert all("rule: whole" in line for line in lines if line not in locks), (
+    turns = [line for line in lines if ", split" in line]
+    assert len(lines) == 16 and len(turns) == 5, (
+        f"expected 3 split/whole lines and 3 turns lines for the 3-channel convolution, 2 turns lines for the "
+        f"24-channel one (its dX goes by the rows route), 4 pooling and 4 batch-norm lines, got {lines}")
+    assert all("rule: free" in line for line in turns[:3]) and all("rule: locked" in line for line in turns[3:]), (
+        f"expected the rule free for 3 rows and locked for 24, got {turns}")
+    assert all("rule: whole" in line for line in lines if line not in turns), (
         f"expected tiny calls left whole by the rule, got {lines}")
+    both = {type(fast.conv.NO_LOCK), type(threading.Lock())}
+    assert all({kind for rows, kind in locks if rows == c_out} >= both for c_out in (3, 24)), (
+        f"expected each convolution's turns lines to run its forward with and without a lock, got {locks}")
     assert locked_rows == threaded.MIN_LOCKED_ROWS, (
         f"expected MIN_LOCKED_ROWS restored to {locked_rows}, got {threaded.MIN_LOCKED_ROWS}")
     assert len(threads) == 2, f"expected the split alternative on both threads, got {len(threads)} thread(s)"
     assert threaded.MIN_SPLIT_FLOPS > 0 and threaded.MIN_SPLIT_POOL_BYTES > 0 and threaded.threads() == 1, (
         "expected the bars and threads restored")
-    assert np.isfinite([float(line.split("split")[1].split()[0]) for line in lines if line not in locks]).all()
+    assert np.isfinite([float(line.split("split")[1].split()[0]) for line in lines if line not in turns]).all()
 
 
 def _bench_threads(monkeypatch):

@@ -10,12 +10,11 @@ sums its images' statistics, then normalises its slice of one output). NumPy rel
 its copies, ufuncs and GEMMs, so the parts run side by side, copies included. A smaller call
 runs whole on the calling thread.
 
-But every NumPy call hands the GIL back: when both threads run short calls (the unpadded
-layout's column copies, a few per kernel position of a slab of a few hundred KiB), each call
-waits for the other thread's Python between calls and is woken from a sleep, a few microseconds
-a call. Where a part's GEMMs outweigh those copies (``MIN_LOCKED_ROWS``), the parts of a call
-therefore copy their columns in turns under one lock, each while the other's GEMM runs
-(``fast``'s ``copy_lock``).
+But every NumPy call takes the GIL back when it is done: when both threads run short calls
+(the unpadded layout's column copies, a few per kernel position of a slab of a few hundred KiB),
+they cost several times what they cost on one thread. Where a part's GEMMs outweigh those copies
+(``MIN_LOCKED_ROWS``), the parts of a call therefore copy their columns in turns under one lock,
+each while another part's GEMM runs (``fast``'s ``copy_lock``).
 ``benchmarks/bench_threads.py --gil`` measures the hand-off, ``--calls`` each call with and
 without the lock.
 
@@ -51,10 +50,12 @@ MIN_SPLIT_SUM_BYTES = 16 << 20  # batch norm's per-channel sums: the input they 
 # batch norm's input gradient, by g's bytes: calls timed alone favour 8 MiB, but in a whole step
 # (``bench_threads.py --bar``) splitting from 2 MiB is the faster
 MIN_SPLIT_BN_GRAD_BYTES = 2 << 20
-# The parts of a split convolution copy their columns call by call in turns when its GEMM has at
-# least this many rows (1.5 times as many operations per column value as 16): its GEMMs then
-# outlast the copies, which run beside the other part's GEMM instead of contending with its copies
-# for the GIL call by call. With 16 rows the turns win on some layers and lose on others.
+# The parts of a split convolution take turns at the unpadded layout's column copies (the only
+# layout that copies a slab call by call) when its GEMM has at least this many rows (1.5 times as
+# many operations per column value as 16): its GEMMs then outlast the copies, which run beside the
+# other part's GEMM instead of contending with its copies for the GIL call by call. With 16 rows the
+# turns win on some layers and lose on others. Measured with 2 threads; with n, one part's GEMM
+# would have to outlast the other n - 1 parts' copies.
 MIN_LOCKED_ROWS = 24
 _pool = None
 _threads = 1
@@ -132,30 +133,30 @@ def _gemm(geom, c_out, groups):
     return 2 * geom.N * geom.L * geom.C // groups * geom.kernel[0] * geom.kernel[1] * c_out, MIN_SPLIT_FLOPS
 
 
-def _copy_lock(gemm_rows):
-    """The lock the parts of a convolution copy their columns under, for a GEMM of this many
-    rows per group: a new one from MIN_LOCKED_ROWS rows, else none."""
-    return threading.Lock() if gemm_rows >= MIN_LOCKED_ROWS else fast.conv.NO_LOCK
+def _copy_lock(rows_per_group):
+    """The lock the parts of one convolution call copy their columns under, for a GEMM of this
+    many rows per group: a new one from MIN_LOCKED_ROWS rows, else none."""
+    return threading.Lock() if rows_per_group >= MIN_LOCKED_ROWS else fast.conv.NO_LOCK
 
 
 def conv2d(x, w, bias, geom, groups):
     y = np.empty((geom.N, w.shape[0], geom.H_out, geom.W_out), dtype=x.dtype)
     lock = _copy_lock(w.shape[0] // groups)
-    return _split(lambda x, g, out=None: fast.conv2d(x, w, bias, g, groups, out, lock), geom, x,
+    return _split(lambda x, g, out=None: fast.conv2d(x, w, bias, g, groups, out=out, copy_lock=lock), geom, x,
                   work=_gemm(geom, w.shape[0], groups), out=y)
 
 
 def conv2d_input_grad(dy, w, geom, groups):
     dx = np.empty(geom.shape, dtype=dy.dtype)
     lock = _copy_lock(geom.C // groups)  # the transposed route's GEMM: a row per input channel
-    return _split(lambda dy, g, out=None: fast.conv2d_input_grad(dy, w, g, groups, out, lock), geom, dy,
-                  work=_gemm(geom, w.shape[0], groups), out=dx)
+    return _split(lambda dy, g, out=None: fast.conv2d_input_grad(dy, w, g, groups, out=out, copy_lock=lock), geom,
+                  dy, work=_gemm(geom, w.shape[0], groups), out=dx)
 
 
 def conv2d_weight_grad(x, dy, geom, groups):
     lock = _copy_lock(dy.shape[1] // groups)
-    return _split(lambda x, dy, g: fast.conv2d_weight_grad(x, dy, g, groups, lock), geom, x, dy, combine="sum",
-                  work=_gemm(geom, dy.shape[1], groups))
+    return _split(lambda x, dy, g: fast.conv2d_weight_grad(x, dy, g, groups, copy_lock=lock), geom, x, dy,
+                  combine="sum", work=_gemm(geom, dy.shape[1], groups))
 
 
 def max_pool2d(x, geom):

@@ -39,7 +39,8 @@ UNPADDED_TAPS = 9
 # on rows much wider than the padding, its pad copy costs no more than the unpadded layout's copy
 # and zeroing per kernel position (with agrad's threads, less)
 UNPADDED_GARBAGE = 1 / 8
-# the ``copy_lock`` of a call that runs alone: nothing to take turns with
+# the ``copy_lock`` where the parts need not take turns: a call run whole, or one whose GEMMs are
+# too short to hide another part's copies (``threaded.MIN_LOCKED_ROWS``)
 NO_LOCK = contextlib.nullcontext()
 
 
@@ -106,7 +107,7 @@ def gemm_rows(c_out, groups, least=None):
     return GEMM_ROWS if groups == 1 and least <= c_out < GEMM_ROWS else c_out
 
 
-def correlate(x, w, bias, g, groups, scratch, out=None, copy_lock=NO_LOCK):
+def correlate(x, w, bias, g, groups, scratch, out, copy_lock):
     """Y = W_col @ X_mat (+ bias): x (N, C, H, W), w (C_out, C/groups, kH, kW) in layout g -> new
     (N, C_out, H_out, W_out), or written into ``out``; ``copy_lock`` as ``_columns``'."""
     c_out, m = w.shape[0], g.H_out * g.row
@@ -170,7 +171,7 @@ def _window_view(x, g, scratch):
     return sw.windows(x_pad, g).transpose(1, 2, 3, 0, 4, 5)
 
 
-def _columns(win, start, n, g, groups, cols, copy_lock=NO_LOCK):
+def _columns(win, start, n, g, groups, cols, copy_lock):
     """X_mat of images start..start+n as (groups, C*kH*kW/groups, n*M), copied into ``cols``
     (C, kH, kW, >= n, H_out, row). The unpadded layout's copies, a few per kernel position, are
     made holding ``copy_lock``; the other layouts' single copy does without."""

@@ -33,8 +33,8 @@ ROUTE_RULES = (
 
 def conv2d_input_grad(dy, w, geom, groups, out=None, copy_lock=conv.NO_LOCK):
     """The kernels' conv2d_input_grad; ``out``: an (N, C, H, W) array of dy's dtype to write dX
-    into, ``copy_lock`` held while the transposed route copies its columns (as ``conv.conv2d``'s;
-    the other routes add more than they copy and do without)."""
+    into; ``copy_lock``: as ``conv.conv2d``'s, for the transposed route, whose columns are the
+    forward's kind (the other routes make none)."""
     if geom.kernel == (1, 1):
         return conv.into(out, conv.input_grad_1x1(dy, w, geom, groups))
     g = conv.layout(geom, unpadded=False)  # the rows and col2im routes add into a padded buffer

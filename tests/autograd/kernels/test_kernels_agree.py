@@ -2,6 +2,7 @@
 hypothesis geometries (values to rounding, argmax indices exactly), and ``ag.use_kernels``."""
 
 import threading
+import types
 from unittest import mock
 
 import numpy as np
@@ -222,7 +223,8 @@ def test_threads_split_only_calls_worth_a_thread(shape, threads, monkeypatch):
     # (4, 3, 8, 8): 1 MFLOP stays on the calling thread; (4, 16, 64, 64): 75 MFLOP are split
     seen = set()
     conv2d, norm = fast.conv2d, fast.batch_norm_normalize
-    monkeypatch.setattr(fast, "conv2d", lambda *args: seen.add(("conv2d", threading.get_ident())) or conv2d(*args))
+    monkeypatch.setattr(fast, "conv2d", lambda *args, **kw: seen.add(("conv2d", threading.get_ident())) or conv2d(
+        *args, **kw))
     monkeypatch.setattr(fast, "batch_norm_normalize",
                         lambda *args, **kw: seen.add(("normalize", threading.get_ident())) or norm(*args, **kw))
     x = rng(0).standard_normal(shape).astype(np.float32)
@@ -243,8 +245,8 @@ def test_threads_write_split_convolutions_into_one_output(shape, parts_into_one_
     given = []
     for name in ("conv2d", "conv2d_input_grad"):
         kernel = getattr(fast, name)
-        monkeypatch.setattr(fast, name, lambda *args, _kernel=kernel: (
-            given.append(args[-2] is not None) or _kernel(*args)))  # (..., out, copy_lock)
+        monkeypatch.setattr(fast, name, lambda *args, _kernel=kernel, **kw: (
+            given.append(kw.get("out") is not None) or _kernel(*args, **kw)))
     x = rng(0).standard_normal(shape).astype(np.float32)
     w = rng(1).standard_normal((16, shape[1], 3, 3)).astype(np.float32)
     geom = WindowGeometry(shape, (3, 3), padding=((1, 1), (1, 1)))
@@ -257,33 +259,74 @@ def test_threads_write_split_convolutions_into_one_output(shape, parts_into_one_
     _agree("conv2d_input_grad", dx, fast.conv2d_input_grad(y, w, geom, 1))
 
 
-@pytest.mark.parametrize("c_out, stride, locked, held", [(16, 1, False, False), (24, 1, True, True),
-                                                         (24, 2, True, False)])
-def test_parts_of_a_convolution_copy_their_columns_in_turns_from_min_locked_rows(c_out, stride, locked, held,
-                                                                                monkeypatch):
-    # a lock for the forward and dW by their output channels, dX (the transposed route) by its
-    # input channels; held where the columns are copied call by call (stride 1: the unpadded layout)
+class _WatchedLock:
+    """A lock that records which thread holds it and how often it was taken."""
+
+    made = []
+
+    def __init__(self):
+        self._lock, self.holder, self.taken = threading.Lock(), None, 0
+        _WatchedLock.made.append(self)
+
+    def __enter__(self):
+        self._lock.acquire()
+        self.holder, self.taken = threading.get_ident(), self.taken + 1
+
+    def __exit__(self, *exc):
+        self.holder = None
+        self._lock.release()
+
+
+def _held_here():
+    return any(lock.holder == threading.get_ident() for lock in _WatchedLock.made)
+
+
+CONVOLUTIONS = ("conv2d", "conv2d_input_grad", "conv2d_weight_grad")
+
+
+@pytest.mark.parametrize("c_in, c_out, stride, given, taken", [
+    (16, 16, 1, set(), False),  # 16 rows everywhere: no lock
+    (24, 16, 1, {"conv2d_input_grad"}, True),  # dX's transposed route: a GEMM row per input channel
+    (16, 24, 1, {"conv2d", "conv2d_weight_grad"}, True),  # the forward and dW: one per output channel
+    (24, 24, 2, set(CONVOLUTIONS), False),  # stride 2: the standard layout copies in one call, lock-free
+])
+def test_parts_of_a_convolution_take_turns_at_unpadded_copies_from_min_locked_rows(c_in, c_out, stride, given,
+                                                                                   taken, monkeypatch):
     monkeypatch.setattr(threaded, "MIN_SPLIT_FLOPS", 0)
-    locks, copies = [], []
-    shifted_columns = fast.windows.shifted_columns
-    monkeypatch.setattr(fast.windows, "shifted_columns", lambda *args: copies.append(
-        getattr(locks[-1], "locked", lambda: False)()) or shifted_columns(*args))
-    for module, name in ((fast, "conv2d"), (fast, "conv2d_input_grad"), (fast, "conv2d_weight_grad")):
-        kernel = getattr(module, name)
-        monkeypatch.setattr(module, name, lambda *args, _kernel=kernel: locks.append(args[-1]) or _kernel(*args))
-    shape = (4, c_out, 16, 16)
-    x, w = rng(0).standard_normal(shape), rng(1).standard_normal((c_out, c_out, 3, 3))
-    geom = WindowGeometry(shape, (3, 3), (stride, stride), padding=((1, 1), (1, 1)))
+    monkeypatch.setattr(threaded, "threading", types.SimpleNamespace(Lock=_WatchedLock))
+    _WatchedLock.made.clear()
+    locks, running = {name: [] for name in CONVOLUTIONS}, {}
+    for name in CONVOLUTIONS:
+        kernel = getattr(fast, name)
+        monkeypatch.setattr(fast, name, lambda *args, _name=name, _kernel=kernel, **kw: (
+            locks[_name].append(kw.get("copy_lock")), running.update({threading.get_ident(): _name}),
+            _kernel(*args, **kw))[-1])
+    held_in_copies, held_after_columns = {name: [] for name in CONVOLUTIONS}, []
+    shifted_columns, columns = fast.windows.shifted_columns, fast.conv._columns
+    monkeypatch.setattr(fast.windows, "shifted_columns", lambda *args: (
+        held_in_copies[running[threading.get_ident()]].append(_held_here()) or shifted_columns(*args)))
+    monkeypatch.setattr(fast.conv, "_columns", lambda *args: (
+        columns(*args), held_after_columns.append(_held_here()))[0])
+    x, w = rng(0).standard_normal((4, c_in, 16, 16)), rng(1).standard_normal((c_out, c_in, 3, 3))
+    geom = WindowGeometry(x.shape, (3, 3), (stride, stride), padding=((1, 1), (1, 1)))
     with ag.use_threads(2):
         y = threaded.conv2d(x, w, None, geom, 1)
         dx = threaded.conv2d_input_grad(y, w, geom, 1)
         dw = threaded.conv2d_weight_grad(x, y, geom, 1)
-    assert len(locks) == 6 and all(a is b for a, b in zip(locks[::2], locks[1::2])), (
-        f"expected the two parts of each of 3 calls to share one lock, got {locks}")
-    kinds = {type(lock) is type(fast.conv.NO_LOCK) for lock in locks}
-    assert kinds == {not locked}, f"expected {'a lock' if locked else 'no lock'} for {c_out} GEMM rows, got {locks}"
-    assert copies == [held] * len(copies) and (copies or not held), (
-        f"expected every shifted copy of columns made {'with' if held else 'without'} the lock held, got {copies}")
+    monkeypatch.undo()  # the checks below call the kernels themselves
+    assert all(len(parts) == 2 and parts[0] is parts[1] for parts in locks.values()), (
+        f"expected the two parts of each call to share one lock, got {locks}")
+    got = {name for name, parts in locks.items() if isinstance(parts[0], _WatchedLock)}
+    assert got == given, f"expected a lock for {sorted(given)} ({c_in} -> {c_out} channels), got {sorted(got)}"
+    assert len(_WatchedLock.made) == len(given), f"expected a new lock per call, got {_WatchedLock.made}"
+    assert not any(held_after_columns), "expected the lock let go once the columns are copied, before the GEMM"
+    times = [lock.taken for lock in _WatchedLock.made]
+    assert all(t >= 2 for t in times) if taken else times == [0] * len(times), (
+        f"expected each lock {'taken by both parts' if taken else 'never taken'}, got {times} takings")
+    held = {name: set(flags) for name, flags in held_in_copies.items() if flags}
+    expected = {name: {taken and name in given} for name in held}
+    assert held == expected and (held or not taken), (
+        f"expected every shifted copy of {sorted(given) if taken else 'none'} under the lock, got {held}")
     _agree("conv2d", y, fast.conv2d(x, w, None, geom, 1))
     _agree("conv2d_input_grad", dx, fast.conv2d_input_grad(y, w, geom, 1))
     _agree("conv2d_weight_grad", dw, fast.conv2d_weight_grad(x, y, geom, 1))
