@@ -217,10 +217,8 @@ def input_grad(c, rng):
 def possible_routes(c):
     """The dX routes case c allows (rows: stride 1; transposed: dY's padding within the kernel's span),
     and the one the rule picks."""
-    g = conv.layout(c.geometry(), unpadded=False)
-    transposable = conv_input._transposed_geometry(g, c.c_out) is not None
-    routes = ["col2im"] + ["rows"] * (g.stride == (1, 1)) + ["transposed"] * transposable
-    return routes, conv_input.input_grad_route(g, c.c_out, c.groups, transposable)
+    pick, g, transposed = conv_input.input_grad_plan(c.geometry(), c.c_out, c.groups)
+    return ["col2im"] + ["rows"] * (g.stride == (1, 1)) + ["transposed"] * (transposed is not None), pick
 
 
 def routes_section(repeats, rng):
@@ -276,9 +274,8 @@ def batch_norm_spread_section(repeats, rng):
     print(f"batch_norm.spread (per-channel values spread over (C, L) up to {batch_norm.SPREAD_BYTES >> 10} KiB and "
           f"{batch_norm.SPREAD_SHARE:.3g} of the data, else (C, 1) views):")
     for shape in SPREAD_SHAPES:
-        spread_bytes = shape[1] * np.prod(shape[2:]) * 4
-        share = spread_bytes / (np.prod(shape) * 4)
-        pick = "spread" if spread_bytes <= batch_norm.SPREAD_BYTES and share <= batch_norm.SPREAD_SHARE else "views"
+        x_l = np.empty((shape[0], shape[1], int(np.prod(shape[2:]))), dtype=np.float32)
+        pick = "spread" if batch_norm.spread(np.zeros(shape[1], dtype=np.float32), x_l).shape[1] > 1 else "views"
         for pass_name, fn in batch_norm_passes(shape, rng).items():
             fns = {"views": forced(fn, batch_norm, SPREAD_BYTES=-1),
                    "spread": forced(fn, batch_norm, SPREAD_BYTES=1 << 62, SPREAD_SHARE=1)}

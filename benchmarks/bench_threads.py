@@ -118,15 +118,13 @@ def main():
             burner = multiprocessing.Process(target=_burn, args=(stop,)) if load != "alone" else None
             if burner:
                 burner.start()
-            env = dict(os.environ, OPENBLAS_NUM_THREADS=str(threads), OMP_NUM_THREADS=str(threads))
             try:
-                out = subprocess.run([sys.executable, __file__, "--worker", side, "--seconds", str(args.seconds),
-                                      "--names", *names], env=env, capture_output=True, text=True, check=True)
+                result = _run_worker(side, names, args.seconds, OPENBLAS_NUM_THREADS=str(threads),
+                                     OMP_NUM_THREADS=str(threads))
             finally:
                 if burner:
                     stop.set()
                     burner.join()
-            result = json.loads(out.stdout.strip().splitlines()[-1])
             blas.update(f"{side} {b}" for b in result.pop("blas"))
             for name in names:
                 samples[(side, threads, load)][name].append(result[name])
@@ -142,6 +140,14 @@ def main():
                   f"{min(ms):8.2f}-{max(ms):<8.2f}")
 
 
+def _run_worker(side, names, seconds, **env):
+    """One fresh worker process's timings, {name: median ms, "blas": [...]}, with ``env`` added to
+    this process's environment."""
+    out = subprocess.run([sys.executable, __file__, "--worker", side, "--seconds", str(seconds), "--names", *names],
+                         env=dict(os.environ, **env), capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
 def bars(args):
     """Whole steps on agrad's own 2 threads, the bar at each value in turn, ``--rounds`` times."""
     bar, values = args.bar.split("=")
@@ -150,10 +156,8 @@ def bars(args):
     samples = {value: {name: [] for name in names} for value in values}
     for round_index in range(args.rounds):
         for value in values[round_index % len(values):] + values[:round_index % len(values)]:
-            env = dict(os.environ, OPENBLAS_NUM_THREADS="2", OMP_NUM_THREADS="2", AGRAD_BAR=f"{bar}={value}")
-            out = subprocess.run([sys.executable, __file__, "--worker", "agrad-own", "--seconds", str(args.seconds),
-                                  "--names", *names], env=env, capture_output=True, text=True, check=True)
-            result = json.loads(out.stdout.strip().splitlines()[-1])
+            result = _run_worker("agrad-own", names, args.seconds, OPENBLAS_NUM_THREADS="2", OMP_NUM_THREADS="2",
+                                 AGRAD_BAR=f"{bar}={value}")
             blas = result.pop("blas")
             for name in names:
                 samples[value][name].append(result[name])

@@ -118,9 +118,7 @@ def _copies_call_by_call(geom, c_out, pass_name):
     """Whether the pass copies its columns in the unpadded layout (where ``copy_lock`` is taken)."""
     if pass_name != "dX":
         return fast.conv.layout(geom).unpadded
-    g = fast.conv.layout(geom, unpadded=False)
-    transposed = conv_input._transposed_geometry(g, c_out)
-    route = conv_input.input_grad_route(g, c_out, 1, transposed is not None)
+    route, _, transposed = conv_input.input_grad_plan(geom, c_out, 1)
     return route == "transposed" and transposed.unpadded
 
 

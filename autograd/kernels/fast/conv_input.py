@@ -37,17 +37,24 @@ def conv2d_input_grad(dy, w, geom, groups, out=None, copy_lock=conv.NO_LOCK):
     forward's kind (the other routes make none)."""
     if geom.kernel == (1, 1):
         return conv.into(out, conv.input_grad_1x1(dy, w, geom, groups))
-    g = conv.layout(geom, unpadded=False)  # the rows and col2im routes add into a padded buffer
-    transposed = _transposed_geometry(g, w.shape[0])
-    route = input_grad_route(g, w.shape[0], groups, transposed is not None)
+    route, g, transposed = input_grad_plan(geom, w.shape[0], groups)
     with workspace() as scratch:
         if route == "transposed":
             return conv.correlate(dy, _flipped_transposed(w, groups), None, transposed, groups, scratch, out,
                                   copy_lock)
         if route == "rows":
-            return conv.into(out, _input_grad_rows(dy, w, g, groups, scratch))
+            return _input_grad_rows(dy, w, g, groups, scratch, out)
         dy_mat = conv.output_grad_matrix(dy, g, w.shape[0], scratch)
         return _input_grad_col2im(dy_mat, w, g, groups, scratch, out)
+
+
+def input_grad_plan(geom, c_out, groups):
+    """(route, g, transposed) for dX of a convolution of geom with c_out output channels: the
+    route ``input_grad_route`` gives, the layout geometry g the rows and col2im routes add into
+    (padded), and the transposed route's geometry of dY (None where that route is impossible)."""
+    g = conv.layout(geom, unpadded=False)
+    transposed = _transposed_geometry(g, c_out)
+    return input_grad_route(g, c_out, groups, transposed is not None), g, transposed
 
 
 def input_grad_route(g, c_out, groups, transposable):
@@ -69,8 +76,9 @@ def input_grad_route(g, c_out, groups, transposable):
     return "col2im"
 
 
-def _input_grad_rows(dy, w, g, groups, scratch):
-    """Stride-1 dX with the kernel's columns folded into the GEMM.
+def _input_grad_rows(dy, w, g, groups, scratch, out=None):
+    """Stride-1 dX with the kernel's columns folded into the GEMM: -> new (N, C, H, W), or into
+    ``out``.
 
     dY is laid out channel first with full-width rows, (C_out, N*H_out*W_pad), zeros past W_out.
     Kernel position (i, j) sends dY[n, oh, ow] to input pixel (oh + i dH, ow + j dW); stacking dY
@@ -113,11 +121,7 @@ def _input_grad_rows(dy, w, g, groups, scratch):
         e = e[:, : k_h * c_g].reshape(groups, k_h, c_g, n, g.H_out, g.W_pad).transpose(3, 0, 1, 2, 4, 5)
         for i in range(k_h):
             dx_pad[start:start + n, :, :, i * d_h:i * d_h + g.H_out] += e[:, :, i]
-    dx_pad = dx_pad.reshape(n_img, g.C, g.H_pad, g.W_pad)
-    if (g.H_pad, g.W_pad) == (g.H, g.W):
-        return dx_pad
-    (top, _), (left, _) = g.padding
-    return np.ascontiguousarray(dx_pad[:, :, top:top + g.H, left:left + g.W])
+    return _from_padded(dx_pad.reshape(n_img, g.C, g.H_pad, g.W_pad), g, out)
 
 
 def _input_grad_col2im(dy_mat, w, g, groups, scratch, out=None):
@@ -147,11 +151,14 @@ def _input_grad_col2im(dy_mat, w, g, groups, scratch, out=None):
             sw.write_windows(dx_pad[start:start + n], d_cols, g)
         else:
             sw.add_windows(dx_pad[start:start + n], d_cols, g)
-    if dx_pad is out:
-        return out
-    if out is None:
-        return np.ascontiguousarray(sw.interior(dx_pad, g))  # no copy for an unpadded input
-    return conv.into(out, sw.interior(dx_pad, g))
+    return out if dx_pad is out else _from_padded(dx_pad, g, out)
+
+
+def _from_padded(dx_pad, g, out):
+    """dX, the interior of its padded buffer dx_pad: a new array (dx_pad itself for an unpadded
+    input), or copied into ``out``."""
+    interior = sw.interior(dx_pad, g)
+    return np.ascontiguousarray(interior) if out is None else conv.into(out, interior)
 
 
 def _transposed_geometry(g, c_out):

@@ -151,8 +151,7 @@ def test_conv2d_kernels_write_into_a_given_output(c_in, c_out, size, kernel, pad
     x, w = rng(0).standard_normal(geom.shape), rng(1).standard_normal((c_out, c_in, kernel, kernel))
     dy, b = rng(2).standard_normal((3, c_out, geom.H_out, geom.W_out)), rng(3).standard_normal(c_out)
     if kernel > 1:
-        got = conv_input.input_grad_route(fast_conv.layout(geom, unpadded=False), c_out, 1,
-                                          conv_input._transposed_geometry(geom, c_out) is not None)
+        got = conv_input.input_grad_plan(geom, c_out, 1)[0]
         assert got == route, f"expected the {route} route for this case, got {got}"
     for name, call, shape in [("conv2d", lambda **out: fast_conv.conv2d(x, w, b, geom, 1, **out), dy.shape),
                               ("conv2d_input_grad", lambda **out: conv_input.conv2d_input_grad(dy, w, geom, 1, **out),
